@@ -1,0 +1,1 @@
+"""The document-centric integration adapter of the DSO's business-consumer cabinet."""
