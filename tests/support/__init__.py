@@ -1,0 +1,1 @@
+"""Reusable test helpers: the sandbox PKI fixture, test documents and signature attack builders."""
