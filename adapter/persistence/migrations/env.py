@@ -1,0 +1,27 @@
+"""Alembic environment: the URL or connection always comes from the caller (adapter.persistence.migrate)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from adapter.persistence.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("run migrations through adapter.persistence.migrate")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

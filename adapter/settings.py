@@ -1,0 +1,127 @@
+"""Configuration: the one place that reads the environment.
+
+Every setting is an ``ADAPTER_*`` environment variable (documented in the README). Paths may be
+given relative to the working directory. ``Settings.from_env()`` is called once by the composition
+root; everything else receives a ``Settings`` value.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+
+from adapter.errors import ConfigurationError
+
+DEFAULT_DATABASE_URL = "sqlite:///var/adapter.sqlite3"
+
+
+@dataclass(frozen=True)
+class PartySettings:
+    """How we recognise one counterparty (a supplier, the billing system, or consumers)."""
+
+    name: str
+    eic: str = ""
+    pinned_certs: tuple[Path, ...] = ()
+    ca_certs: tuple[Path, ...] = ()
+    crls: tuple[Path, ...] = ()
+    require_wsse: bool = False
+    xades: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the adapter can be told; frozen so nobody changes it behind the root's back."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    dso_eic: str = "62X0000000000012"
+    signing_key: Path | None = None
+    signing_cert: Path | None = None
+    supplier: PartySettings = field(default_factory=lambda: PartySettings("supplier"))
+    billing: PartySettings = field(default_factory=lambda: PartySettings("billing"))
+    consumer: PartySettings = field(default_factory=lambda: PartySettings("consumer"))
+    max_request_bytes: int = 5 * 1024 * 1024
+    wsse_max_skew: timedelta = timedelta(minutes=5)
+    secret_key: str = "dev-only-not-secret"
+    public_url: str = "http://127.0.0.1:8000"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``ADAPTER_*`` variables (``os.environ`` unless given) into a ``Settings``."""
+        env = dict(os.environ if environ is None else environ)
+        env_file = env.get("ADAPTER_ENV_FILE")
+        if env_file:
+            env = {**read_env_file(Path(env_file)), **env}
+        return cls(
+            database_url=env.get("ADAPTER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            dso_eic=env.get("ADAPTER_DSO_EIC", cls.dso_eic),
+            signing_key=_path(env.get("ADAPTER_SIGNING_KEY")),
+            signing_cert=_path(env.get("ADAPTER_SIGNING_CERT")),
+            supplier=_party(env, "supplier"),
+            billing=_party(env, "billing"),
+            consumer=_party(env, "consumer"),
+            max_request_bytes=_int(env, "ADAPTER_MAX_REQUEST_BYTES", cls.max_request_bytes),
+            wsse_max_skew=timedelta(seconds=_int(env, "ADAPTER_WSSE_MAX_SKEW_SECONDS", 300)),
+            secret_key=env.get("ADAPTER_SECRET_KEY", cls.secret_key),
+            public_url=env.get("ADAPTER_PUBLIC_URL", cls.public_url),
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some fields replaced (tests and the CLI's flags use this)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def parties(self) -> tuple[PartySettings, ...]:
+        """The counterparties whose signed documents we accept."""
+        return (self.supplier, self.billing, self.consumer)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a ``KEY=value`` file such as the one ``adapter pki init`` writes."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigurationError(f"Не вдалося прочитати файл налаштувань {path}: {exc}") from exc
+    values: dict[str, str] = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip('"')
+    return values
+
+
+def _party(env: Mapping[str, str], name: str) -> PartySettings:
+    prefix = f"ADAPTER_{name.upper()}_"
+    return PartySettings(
+        name=name,
+        eic=env.get(prefix + "EIC", ""),
+        pinned_certs=_paths(env.get(prefix + "CERTS")),
+        ca_certs=_paths(env.get(prefix + "CA_CERTS")),
+        crls=_paths(env.get(prefix + "CRLS")),
+        require_wsse=env.get(prefix + "REQUIRE_WSSE", "0").lower() in ("1", "true", "yes"),
+        xades=env.get(prefix + "XADES", "0").lower() in ("1", "true", "yes"),
+    )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _paths(value: str | None) -> tuple[Path, ...]:
+    if not value:
+        return ()
+    return tuple(Path(part) for part in value.split(os.pathsep) if part)
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{key} має бути цілим числом, отримано {raw!r}.") from exc
