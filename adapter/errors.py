@@ -17,7 +17,9 @@ class AdapterError(Exception):
     code: str = "ADAPTER_ERROR"
     retryable: bool = False
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, **fields: Any) -> None:
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, **fields: Any
+    ) -> None:
         self.message = message or (self.__doc__ or "").strip()
         if code is not None:
             self.code = code

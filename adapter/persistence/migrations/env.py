@@ -1,4 +1,4 @@
-"""Alembic environment: the URL or connection always comes from the caller (adapter.persistence.migrate)."""
+"""Alembic environment: the connection always comes from adapter.persistence.migrate."""
 
 from __future__ import annotations
 
