@@ -54,4 +54,3 @@ def test_client_signer_round_trip(rsa_identity, ec_identity, cache) -> None:
     received = etree.fromstring(etree.tostring(applied))
     result = verify_wsse(received, trusted_certs=[ec_identity.cert], now=NOW, replay_cache=cache)
     assert result.certificate == ec_identity.cert
-
