@@ -79,7 +79,9 @@ def build_ca(
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(key_usage({"key_cert_sign", "crl_sign", "digital_signature"}), critical=True)
         .add_extension(ski, critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
+        )
     )
     return builder.sign(key, hashes.SHA256())
 
@@ -109,7 +111,8 @@ def build_end_entity(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski), critical=False
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski),
+            critical=False,
         )
     )
     if usages is not None:
@@ -126,7 +129,7 @@ def build_crl(
     days: int = 30,
     crl_number: int = 1,
 ) -> x509.CertificateRevocationList:
-    """A CRL signed by the issuer, current from a day before ``now``, listing ``revoked_serials``."""
+    """A CRL signed by the issuer, current from a day before ``now``, listing the serials."""
     issuer_ski = issuer_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     builder = (
         x509.CertificateRevocationListBuilder()
@@ -135,7 +138,8 @@ def build_crl(
         .next_update(now + timedelta(days=days))
         .add_extension(x509.CRLNumber(crl_number), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski), critical=False
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski),
+            critical=False,
         )
     )
     for serial in revoked_serials:
