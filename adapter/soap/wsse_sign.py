@@ -15,9 +15,11 @@ from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
     PrivateFormat,
+    PublicFormat,
     load_pem_private_key,
 )
 from lxml import etree
+from xmlsec import constants as xc
 
 from adapter.errors import ConfigurationError
 from adapter.safexml import parse_xml
@@ -33,21 +35,21 @@ class SigningIdentity:
 
     xmlsec_key: xmlsec.Key
     certificate: x509.Certificate
-    signature_method: Any  # an xmlsec.Transform constant
+    signature_method: Any  # an xmlsec transform constant (the stubs name no public type)
 
     @classmethod
     def from_key(cls, key: PrivateKey, cert: x509.Certificate) -> SigningIdentity:
         """Build from a loaded RSA or EC private key and its certificate."""
         if isinstance(key, rsa.RSAPrivateKey):
-            method = xmlsec.Transform.RSA_SHA256
+            method = xc.TransformRsaSha256
         elif isinstance(key, ec.EllipticCurvePrivateKey):
-            method = xmlsec.Transform.ECDSA_SHA256
+            method = xc.TransformEcdsaSha256
         else:
             raise ConfigurationError("Для WS-Security підтримуються лише ключі RSA та EC.")
-        if key.public_key().public_numbers() != cert.public_key().public_numbers():
+        if _spki(key.public_key()) != _spki(cert.public_key()):
             raise ConfigurationError("Приватний ключ не відповідає сертифікату WS-Security.")
         pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-        return cls(xmlsec.Key.from_memory(pem, xmlsec.KeyFormat.PEM, None), cert, method)
+        return cls(xmlsec.Key.from_memory(pem, xc.KeyDataFormatPem, None), cert, method)
 
     @classmethod
     def from_pem(
@@ -62,6 +64,10 @@ class SigningIdentity:
         if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
             raise ConfigurationError("Для WS-Security підтримуються лише ключі RSA та EC.")
         return cls.from_key(key, cert)
+
+
+def _spki(public_key: Any) -> bytes:
+    return public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
 
 def _new_id(prefix: str) -> str:
@@ -129,26 +135,38 @@ def sign_tree(
     body = envelope.find(q(soap_ns, "Body"))
     if body.get(WSU_ID) is None:
         body.set(WSU_ID, _new_id("Body"))
-    signature = xmlsec.template.create(
-        envelope, xmlsec.Transform.EXCL_C14N, identity.signature_method, ns="ds"
-    )
+    signature = _template(envelope, identity, [body, stamp], token_id)
     security.append(signature)
     ctx = xmlsec.SignatureContext()
     for element in (body, stamp):
         ctx.register_id(element, "Id", WSU_NS)
+    ctx.key = identity.xmlsec_key
+    ctx.sign(signature)
+    return envelope
+
+
+def _template(
+    envelope: etree._Element,
+    identity: SigningIdentity,
+    targets: list[etree._Element],
+    token_id: str,
+) -> etree._Element:
+    """A ds:Signature template: exc-c14n, SHA-256 references, KeyInfo pointing at the token."""
+    signature = xmlsec.template.create(
+        envelope, xc.TransformExclC14N, identity.signature_method, ns="ds"
+    )
+    for element in targets:
         ref = xmlsec.template.add_reference(
-            signature, xmlsec.Transform.SHA256, uri="#" + element.get(WSU_ID)
+            signature, xc.TransformSha256, uri="#" + element.get(WSU_ID)
         )
-        xmlsec.template.add_transform(ref, xmlsec.Transform.EXCL_C14N)
+        xmlsec.template.add_transform(ref, xc.TransformExclC14N)
     key_info = xmlsec.template.ensure_key_info(signature)
     etree.SubElement(
         etree.SubElement(key_info, q(WSSE_NS, "SecurityTokenReference")),
         q(WSSE_NS, "Reference"),
         {"URI": "#" + token_id, "ValueType": X509V3},
     )
-    ctx.key = identity.xmlsec_key
-    ctx.sign(signature)
-    return envelope
+    return signature
 
 
 def sign_envelope(

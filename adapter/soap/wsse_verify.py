@@ -11,6 +11,7 @@ import xmlsec
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
+from xmlsec import constants as xc
 
 from adapter.errors import ConfigurationError, ReplayError, SignatureError
 from adapter.soap.wsse_envelope import EnvelopeParts, locate
@@ -121,17 +122,17 @@ def _xmlsec_verify(
     for element in signed:
         ctx.register_id(element, "Id", WSU_NS)
     # Defence in depth: even if the policy above missed something, xmlsec runs nothing else.
-    for transform in (xmlsec.Transform.EXCL_C14N, xmlsec.Transform.SHA256):
+    for transform in (xc.TransformExclC14N, xc.TransformSha256):
         ctx.enable_reference_transform(transform)
     for transform in (
-        xmlsec.Transform.EXCL_C14N,
-        xmlsec.Transform.RSA_SHA256,
-        xmlsec.Transform.ECDSA_SHA256,
+        xc.TransformExclC14N,
+        xc.TransformRsaSha256,
+        xc.TransformEcdsaSha256,
     ):
         ctx.enable_signature_transform(transform)
     try:
         ctx.key = xmlsec.Key.from_memory(
-            certificate.public_bytes(Encoding.PEM), xmlsec.KeyFormat.CERT_PEM, None
+            certificate.public_bytes(Encoding.PEM), xc.KeyDataFormatCertPem, None
         )
         ctx.verify(signature)
     except xmlsec.Error as exc:
