@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from adapter.pki import SandboxPki, generate_sandbox_pki
+from adapter.signing import SigningKey, TrustedParty, VerificationPolicy, load_signing_key
 
 _CACHE: dict[str, SandboxPki] = {}
 
@@ -23,7 +24,9 @@ def session_pki(tmp_path_factory: pytest.TempPathFactory, key_type: str = "rsa")
     """The session's sandbox PKI for ``key_type`` (``rsa`` or ``ec``), created on first use."""
     pki = _CACHE.get(key_type)
     if pki is None or not Path(pki.ca_cert).exists():
-        pki = generate_sandbox_pki(tmp_path_factory.mktemp(f"sandbox-pki-{key_type}"), key_type=key_type)
+        pki = generate_sandbox_pki(
+            tmp_path_factory.mktemp(f"sandbox-pki-{key_type}"), key_type=key_type
+        )
         _CACHE[key_type] = pki
     return pki
 
@@ -38,3 +41,34 @@ def sandbox_pki(tmp_path_factory: pytest.TempPathFactory) -> SandboxPki:
 def sandbox_pki_ec(tmp_path_factory: pytest.TempPathFactory) -> SandboxPki:
     """The EC P-256 sandbox PKI."""
     return session_pki(tmp_path_factory, "ec")
+
+
+_KEYS: dict[tuple[str, str], SigningKey] = {}
+
+
+def signing_key(pki: SandboxPki, party: str = "supplier") -> SigningKey:
+    """The party's loaded signing key (cached: loading an RSA key costs ~50 ms)."""
+    cache_key = (str(pki.directory), party)
+    if cache_key not in _KEYS:
+        files = pki.party(party)
+        _KEYS[cache_key] = load_signing_key(files.key.read_bytes(), files.cert.read_bytes())
+    return _KEYS[cache_key]
+
+
+def sandbox_policy(pki: SandboxPki, **overrides: object) -> VerificationPolicy:
+    """A policy trusting the sandbox parties the way production config does.
+
+    ``supplier`` and ``billing`` are pinned to their certificates; ``consumer`` must chain to the
+    sandbox CA (checked against its CRL) and name the sandbox EDRPOU.
+    """
+    parties = (
+        TrustedParty("supplier", pinned_certs=(pki.supplier_cert,)),
+        TrustedParty("billing", pinned_certs=(pki.billing_cert,)),
+        TrustedParty(
+            "consumer",
+            ca_certs=(pki.ca_cert,),
+            crls=(pki.ca_crl,),
+            require_edrpou=pki.consumer_edrpou,
+        ),
+    )
+    return VerificationPolicy(parties=parties, **overrides)  # type: ignore[arg-type]
