@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import xmlsec
@@ -55,12 +56,16 @@ def custom_signed(
     method: object = xmlsec.Transform.RSA_SHA256,
     digest: object = xmlsec.Transform.SHA256,
     transform: object = xmlsec.Transform.EXCL_C14N,
+    before: Callable[[etree._Element], None] | None = None,
 ) -> etree._Element:
     """An envelope signed the production way but with chosen parts and algorithms.
 
-    Starts from an honest signature and re-signs it, so only the named knob differs.
+    Starts from an honest signature and re-signs it (after ``before`` edits the tree), so only
+    the named knob differs.
     """
     root = signed(who, now)
+    if before is not None:
+        before(root)
     signature = find(root, "http://www.w3.org/2000/09/xmldsig#", "Signature")
     security = signature.getparent()
     key_info = signature.find("{http://www.w3.org/2000/09/xmldsig#}KeyInfo")
