@@ -114,6 +114,9 @@ def _run_validator(
         # With CRLs configured, a certificate they cannot vouch for is refused; without any, the
         # party's trust rests on its CA alone (documented in docs/signing.md).
         revocation_mode="require" if party.crls else "soft-fail",
+        # A CRL issued after the moment we judge at (re-verifying a stored document "as of" its
+        # receipt) is still good evidence; only one whose nextUpdate passed before it is not.
+        retroactive_revinfo=True,
         moment=now,
     )
     validator = CertificateValidator(
@@ -156,7 +159,6 @@ def _window(
     starts = [cert.not_valid_before_utc for cert in certs]
     ends = [cert.not_valid_after_utc for cert in certs]
     for crl in party.crls:
-        starts.append(crl.last_update_utc)
         if crl.next_update_utc is not None:
             ends.append(crl.next_update_utc)
         for cert in certs:
