@@ -79,9 +79,13 @@ def raw_sign(
     root.append(signature)
     ctx = xmlsec.SignatureContext()
     ctx.key = key
+    seen: set[str] = set()
     for element in root.iter(etree.Element):
         for name, ns in id_attrs:
-            if element.get(name if ns is None else f"{{{ns}}}{name}") is not None:
+            value = element.get(name if ns is None else f"{{{ns}}}{name}")
+            if value is not None and value not in seen:
+                # xmlsec refuses to register a duplicate: the first one wins, like libxml2's.
+                seen.add(value)
                 ctx.register_id(element, name, ns)
     ctx.sign(signature)
     return _dump(root)
