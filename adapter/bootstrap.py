@@ -1,0 +1,196 @@
+"""The composition root: the one place that knows every concrete class.
+
+Nothing here runs at import time. ``build_container(settings)`` returns a :class:`Container` whose
+parts are built lazily on first use, so a CLI command that only lists documents never loads keys,
+and a test can swap the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from cryptography import x509
+from flask import Blueprint
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapter.domain.documents import DocumentKind
+from adapter.errors import ConfigurationError
+from adapter.persistence.database import make_engine, make_session_factory
+from adapter.persistence.replay_cache import DatabaseReplayCache
+from adapter.persistence.uow import UnitOfWork
+from adapter.services.acknowledgements import Acknowledger
+from adapter.services.intake import InboundParty, IntakeContext
+from adapter.settings import PartySettings, Settings
+from adapter.signing import (
+    SigningKey,
+    TrustedParty,
+    VerificationPolicy,
+    XmlDsigSigner,
+    load_signing_key,
+)
+from adapter.soap.intake_endpoint import IntakeEndpoint, create_intake_blueprint
+from adapter.soap.wsse import SigningIdentity
+from adapter.soap.wsse_gate import WsseGate
+
+#: Which document kinds each counterparty may push to our intake service.
+INBOUND_KINDS: dict[str, frozenset[DocumentKind]] = {
+    "supplier": frozenset({DocumentKind.SUPPLIER_INVOICE, DocumentKind.ACCEPTANCE_ACT}),
+    "billing": frozenset(
+        {
+            DocumentKind.DISTRIBUTION_INVOICE,
+            DocumentKind.DISTRIBUTION_ACT,
+            DocumentKind.REACTIVE_ENERGY_INVOICE,
+            DocumentKind.CONSUMER_REGISTRY,
+        }
+    ),
+}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Container:
+    """Lazily built collaborators for one process (web app, worker or CLI command)."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database engine (SQLite file by default)."""
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Sessions bound to :attr:`engine`."""
+        return make_session_factory(self.engine)
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work."""
+        return UnitOfWork(self.session_factory)
+
+    @cached_property
+    def signing_key(self) -> SigningKey:
+        """The DSO's own signing key (loaded once: RSA key loading is slow)."""
+        key, cert = self.settings.signing_key, self.settings.signing_cert
+        if key is None or cert is None:
+            raise ConfigurationError(
+                "Не задано ключ підпису ОСР: ADAPTER_SIGNING_KEY та ADAPTER_SIGNING_CERT "
+                "(для пісочниці: adapter pki init DIR).",
+                code="CONFIG_NO_SIGNING_KEY",
+            )
+        return load_signing_key(_read(key), _read(cert))
+
+    @cached_property
+    def signer(self) -> XmlDsigSigner:
+        """Signs what the DSO sends (acknowledgements, readings to suppliers)."""
+        return XmlDsigSigner(self.signing_key)
+
+    @cached_property
+    def inbound_policy(self) -> VerificationPolicy:
+        """Who may sign the documents counterparties push to us (supplier and billing).
+
+        Consumers are deliberately absent: their certificates chain to accredited CAs that also
+        certify everyone else, so a consumer signature is only meaningful together with the
+        EDRPOU of the cabinet it came through (see :meth:`party_policy`).
+        """
+        inbound = (self.settings.supplier, self.settings.billing)
+        configured = [party for party in inbound if _is_configured(party)]
+        if not configured:
+            raise ConfigurationError(
+                "Не налаштовано жодної довіреної сторони (ADAPTER_SUPPLIER_CERTS тощо).",
+                code="CONFIG_NO_TRUST",
+            )
+        return VerificationPolicy(parties=tuple(_trusted_party(party) for party in configured))
+
+    def party_policy(self, name: str) -> VerificationPolicy:
+        """A policy trusting only one party (``adapter verify --as NAME``)."""
+        parties = {party.name: party for party in self.settings.parties}
+        if name not in parties:
+            raise ConfigurationError(f"Невідома сторона «{name}».", code="CONFIG_UNKNOWN_PARTY")
+        return VerificationPolicy(parties=(_trusted_party(parties[name]),))
+
+    @cached_property
+    def intake(self) -> IntakeContext:
+        """The inbound pipeline's dependencies."""
+        parties = {
+            party.name: InboundParty(party.name, party.eic, INBOUND_KINDS[party.name],
+                                     require_wsse=party.require_wsse)
+            for party in (self.settings.supplier, self.settings.billing)
+        }
+        acknowledger = Acknowledger(signer=self.signer, dso_eic=self.settings.dso_eic,
+                                    clock=self.clock)
+        return IntakeContext(
+            uow=self.uow,
+            policy=self.inbound_policy,
+            acknowledger=acknowledger,
+            parties=parties,
+            dso_eic=self.settings.dso_eic,
+            clock=self.clock,
+            max_bytes=self.settings.max_request_bytes,
+        )
+
+    @cached_property
+    def wsse_gate(self) -> WsseGate:
+        """WS-Security at our SOAP endpoint."""
+        party_certs = {
+            party.name: [_load_cert(path) for path in party.pinned_certs]
+            for party in (self.settings.supplier, self.settings.billing)
+        }
+        return WsseGate(
+            party_certs=party_certs,
+            replay_cache=DatabaseReplayCache(self.uow, self.clock),
+            clock=self.clock,
+            max_skew=self.settings.wsse_max_skew,
+            identity=self._wsse_identity(),
+        )
+
+    def _wsse_identity(self) -> SigningIdentity | None:
+        key, cert = self.settings.signing_key, self.settings.signing_cert
+        if key is None or cert is None:
+            return None
+        return SigningIdentity.from_pem(_read(key), _read(cert))
+
+    def soap_blueprints(self) -> list[Blueprint]:
+        """The SOAP services this process serves."""
+        endpoint = IntakeEndpoint(self.intake, self.wsse_gate)
+        return [create_intake_blueprint(endpoint)]
+
+
+def build_container(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] = _utcnow
+) -> Container:
+    """The composition root's entry point."""
+    return Container(settings or Settings.from_env(), clock=clock)
+
+
+def _is_configured(party: PartySettings) -> bool:
+    return bool(party.pinned_certs or party.ca_certs)
+
+
+def _trusted_party(party: PartySettings) -> TrustedParty:
+    return TrustedParty(
+        name=party.name,
+        pinned_certs=tuple(_load_cert(path) for path in party.pinned_certs),
+        ca_certs=tuple(_load_cert(path) for path in party.ca_certs),
+        crls=tuple(x509.load_pem_x509_crl(_read(path)) for path in party.crls),
+        require_xades=party.xades,
+    )
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigurationError(f"Не вдалося прочитати {path}: {exc}",
+                                 code="CONFIG_FILE_UNREADABLE") from exc
+
+
+def _load_cert(path: Path) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(_read(path))

@@ -1,0 +1,30 @@
+"""The ``adapter`` console script: one click group, one module per area."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from adapter.cli.db import db
+from adapter.cli.documents import documents
+from adapter.cli.pki import pki
+from adapter.cli.serve import serve
+from adapter.cli.signing import sign, verify
+
+
+@click.group()
+@click.option(
+    "--env-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Файл KEY=value з налаштуваннями (наприклад, DIR/adapter.env від «adapter pki init»).",
+)
+def cli(env_file: str | None) -> None:
+    """Адаптер обміну підписаними документами кабінету юридичного споживача."""
+    if env_file:
+        # Settings.from_env() is still the only reader: it follows ADAPTER_ENV_FILE.
+        os.environ["ADAPTER_ENV_FILE"] = env_file
+
+
+for command in (db, documents, pki, serve, sign, verify):
+    cli.add_command(command)

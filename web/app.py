@@ -1,0 +1,50 @@
+"""The Flask application factory (flaskr's ``create_app``), one blueprint per area."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, jsonify
+
+from adapter.bootstrap import Container, build_container
+from adapter.settings import Settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web application: the cabinet's pages and our SOAP endpoints.
+
+    ``test_config`` may carry ``SETTINGS`` (a :class:`Settings`) and ``CONTAINER`` (a prebuilt
+    :class:`Container`, e.g. with a fixed clock); anything else is copied into ``app.config``.
+    """
+    config = dict(test_config or {})
+    container: Container = config.pop("CONTAINER", None) or build_container(
+        config.pop("SETTINGS", None) or Settings.from_env()
+    )
+    settings = container.settings
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+    )
+    app.config.update(config)
+    app.extensions["adapter"] = container
+    for blueprint in container.soap_blueprints():
+        app.register_blueprint(blueprint)
+    _register_basics(app)
+    return app
+
+
+def _register_basics(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    @app.get("/")
+    def index() -> str:
+        return (
+            "<!doctype html><html lang='uk'><meta charset='utf-8'>"
+            "<title>Кабінет юридичного споживача</title>"
+            "<h1>Кабінет юридичного споживача ПрАТ «Рівнеобленерго»</h1>"
+            "<p>Сервіс прийому документів: <a href='/soap/intake?wsdl'>/soap/intake?wsdl</a></p>"
+        )
