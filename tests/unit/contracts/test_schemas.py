@@ -106,3 +106,20 @@ def test_a_signature_elsewhere_or_foreign_element_is_rejected() -> None:
 def test_schema_rejects_a_root_without_header(kind: DocumentKind) -> None:
     root = etree.Element(f"{{urn:roe:exchange:1}}{kind.value}", Id="doc-1")
     assert _code(root) == "SCHEMA_INVALID"
+
+
+def test_concurrent_validation_keeps_each_documents_own_error() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def check(index: int) -> str:
+        root = _golden()
+        if index % 2:
+            root.find("ex:payeeIban", NS).text = "DE00"
+            with pytest.raises(SchemaError) as caught:
+                validate(root)
+            return "payeeIban" if "payeeIban" in caught.value.message else caught.value.message
+        return validate(root).value
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(check, range(40)))
+    assert results == ["SupplierInvoice", "payeeIban"] * 20

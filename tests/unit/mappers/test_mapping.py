@@ -92,3 +92,10 @@ def test_duplicate_reading_for_register_and_zone_is_schema_invalid(golden_root) 
 def test_samples_survive_write_then_read(kind: DocumentKind) -> None:
     document = SAMPLES[kind]()
     assert read_document(parse_xml(write_document(document))) == document
+
+
+def test_a_document_nested_in_another_tree_is_read_on_its_own() -> None:
+    # Signed content may be an element inside a larger tree (e.g. a SOAP body); only it counts.
+    body = golden_bytes("PaymentNotice").split(b"\n", 1)[1]
+    wrapper = parse_xml(b"<wrap>" + body + b"</wrap>")
+    assert read_document(wrapper[0]) == payment_notice()
