@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from adapter.persistence.models import Base
+from adapter.persistence.all_models import Base
 
 config = context.config
 target_metadata = Base.metadata

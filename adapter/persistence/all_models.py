@@ -1,0 +1,8 @@
+"""Imports every model module so ``Base.metadata`` knows all tables (Alembic, create_all)."""
+
+from __future__ import annotations
+
+from adapter.persistence import models, outbox_models, registry_models
+from adapter.persistence.models import Base
+
+__all__ = ["Base", "models", "outbox_models", "registry_models"]

@@ -1,0 +1,3 @@
+"""Models of the transactional outbox and delivery attempts (filled in by the delivery engine)."""
+
+from __future__ import annotations
