@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapter.persistence import models, outbox_models, registry_models
+from adapter.persistence import cabinet_models, models, outbox_models, registry_models
 from adapter.persistence.models import Base
 
-__all__ = ["Base", "models", "outbox_models", "registry_models"]
+__all__ = ["Base", "cabinet_models", "models", "outbox_models", "registry_models"]
