@@ -47,12 +47,13 @@ SIGNATURE_METHOD_NAMES: dict[str, str] = {
 }
 #: Digest methods we accept, with the hashlib name of each.
 DIGEST_METHODS: dict[str, str] = {SHA256: "sha256", SHA384: "sha384", SHA512: "sha512"}
-#: Canonicalization of SignedInfo: exclusive (ours) or inclusive, never "with comments".
-SIGNED_INFO_C14N = frozenset({EXC_C14N, C14N_10, C14N_11})
+#: Canonicalization of SignedInfo: exclusive only (ours, and what xmlsec1 templates use). Inclusive
+#: c14n would make the signed octets depend on the namespaces of the whole enclosing document.
+SIGNED_INFO_C14N = frozenset({EXC_C14N})
 #: The exact transform chain of the document reference.
 DOCUMENT_TRANSFORMS = (ENVELOPED, EXC_C14N)
 #: Transform chains accepted on the XAdES SignedProperties reference.
-SIGNED_PROPERTIES_TRANSFORMS = ((EXC_C14N,), ())
+SIGNED_PROPERTIES_TRANSFORMS = ((EXC_C14N,),)
 #: EC curves we accept.
 EC_CURVES = frozenset({"secp256r1", "secp384r1"})
 MIN_RSA_BITS = 2048

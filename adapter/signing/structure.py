@@ -37,6 +37,9 @@ class SignatureLayout:
     """The parts of a structurally acceptable signature."""
 
     signature: etree._Element
+    signed_info: etree._Element
+    signature_value: bytes
+    properties_reference: Reference | None
     signature_method: str
     document: Reference
     signed_properties: etree._Element | None
@@ -55,6 +58,9 @@ def inspect_signature(root: etree._Element, *, id_attribute: str = "Id") -> Sign
     _check_unique_ids(root, [doc_id] + ([props_ref.target_id] if props_ref else []))
     return SignatureLayout(
         signature=signature,
+        signed_info=signed_info,
+        signature_value=_signature_value(signature),
+        properties_reference=props_ref,
         signature_method=_algorithm(signed_info, "SignatureMethod"),
         document=document,
         signed_properties=props,
@@ -90,8 +96,9 @@ def _algorithm(parent: etree._Element, name: str) -> str:
 
 
 def _check_signed_info_methods(signed_info: etree._Element) -> None:
-    c14n = _algorithm(signed_info, "CanonicalizationMethod")
-    if c14n not in c.SIGNED_INFO_C14N:
+    c14n_el = _child(signed_info, "CanonicalizationMethod")
+    c14n = c14n_el.get("Algorithm", "")
+    if c14n not in c.SIGNED_INFO_C14N or len(c14n_el):
         raise SignatureError(
             f"Недозволена канонікалізація SignedInfo: {c14n}", code="SIG_ALGORITHM"
         )
@@ -175,25 +182,31 @@ def _transforms(ref: etree._Element) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(chain), prefixes
 
 
+#: Attributes whose value contains the given text, found in C: far faster than a Python walk.
+_ATTRIBUTES_CONTAINING = etree.XPath("//@*[contains(., $value)]")
+
+
 def _check_unique_ids(root: etree._Element, ids: list[str]) -> None:
     """Each signed ID value may appear exactly once as ANY attribute value in the document.
 
     A decoy under ``ID``, ``id``, ``xml:id``, ``wsu:Id`` or any other name is what other tools (or a
-    later reader) may resolve instead of our root, so we refuse the document outright.
+    later reader) may resolve instead of our root, so we refuse the document outright. Values are
+    compared after stripping whitespace, as XML ID types are normalised.
     """
-    wanted = set(ids)
-    counts = dict.fromkeys(wanted, 0)
-    for element in root.iter(etree.Element):
-        for value in element.attrib.values():
-            stripped = value.strip()
-            if stripped in wanted:
-                counts[stripped] += 1
-    duplicated = sorted(v for v, n in counts.items() if n != 1)
-    if duplicated:
-        raise SignatureError(
-            f"Ідентифікатор підписаного елемента повторюється: {', '.join(duplicated)}",
-            code="SIG_DUPLICATE_ID",
-        )
+    for value in ids:
+        hits = [a for a in _ATTRIBUTES_CONTAINING(root, value=value) if str(a).strip() == value]
+        if len(hits) != 1:
+            raise SignatureError(
+                f"Ідентифікатор підписаного елемента повторюється: {value}", code="SIG_DUPLICATE_ID"
+            )
+
+
+def _signature_value(signature: etree._Element) -> bytes:
+    text = _child(signature, "SignatureValue").text or ""
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except binascii.Error as exc:
+        raise SignatureError("Некоректне значення підпису.", code="SIG_INVALID") from exc
 
 
 def _certificates(signature: etree._Element) -> tuple[bytes, ...]:

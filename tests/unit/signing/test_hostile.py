@@ -7,6 +7,9 @@ python-xmlsec), so the rejection is the policy's doing, not a broken digest.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +24,7 @@ from adapter.signing import TrustedParty, VerificationPolicy, load_signing_key, 
 from adapter.signing import constants as c
 from tests.support import attacks
 from tests.support.documents import EX_NS, small_xml
+from tests.support.pki import signing_key
 
 T = xmlsec.constants
 
@@ -335,3 +339,42 @@ def test_dtd_is_refused(signed: bytes, policy) -> None:
     with pytest.raises(Exception) as info:
         verify(hostile, policy=policy)
     assert getattr(info.value, "code", "") == "XML_FORBIDDEN_DTD"
+
+
+# --- the two halves of the cryptographic check --------------------------------------------------
+
+
+def _recompute_digest(xml: bytes) -> bytes:
+    """Fix up DigestValue after a content change, as an attacker without the key would."""
+    root = etree.fromstring(xml)
+    signature = root.find(f"{attacks.DS}Signature")
+    root.remove(signature)
+    digest = hashlib.sha256(etree.tostring(root, method="c14n", exclusive=True)).digest()
+    signature.find(f".//{attacks.DS}DigestValue").text = base64.b64encode(digest).decode()
+    root.append(signature)
+    return etree.tostring(root)
+
+
+def test_forged_content_with_fixed_digest(signed: bytes, policy) -> None:
+    forged = _recompute_digest(attacks.tamper_amount(signed, "1"))
+    assert _code(forged, policy) == "SIG_INVALID"
+
+
+def test_tampered_signature_value(signed: bytes, policy) -> None:
+    root = etree.fromstring(signed)
+    node = root.find(f".//{attacks.DS}SignatureValue")
+    text = "".join(node.text.split())
+    node.text = ("A" if text[0] != "A" else "B") + text[1:]
+    assert _code(etree.tostring(root), policy) == "SIG_INVALID"
+
+
+def test_tampered_xades_properties(sandbox_pki: SandboxPki, policy) -> None:
+    xades_signed = sign(small_xml(), key=signing_key(sandbox_pki, "supplier"), xades=True)
+    forged = re.sub(rb"<xades:SigningTime>\d{4}", b"<xades:SigningTime>1999", xades_signed, count=1)
+    assert forged != xades_signed
+    assert _code(forged, policy) == "SIG_INVALID"
+
+
+def test_inclusive_c14n_of_signed_info(signed: bytes, policy) -> None:
+    forged = attacks.set_algorithm(signed, "CanonicalizationMethod", c.C14N_10)
+    assert _code(forged, policy) == "SIG_ALGORITHM"
