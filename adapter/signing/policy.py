@@ -6,6 +6,7 @@ certificates or CAs (with that CA's CRLs), and can require an EDRPOU and XAdES.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +38,8 @@ class TrustedParty:
     require_edrpou: str | None = None
     require_xades: bool = False
     pinned_der: frozenset[bytes] = field(init=False, repr=False, compare=False)
+    #: SHA-256 over the anchors and CRLs: part of the path-validation cache key.
+    material_digest: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise inputs once, here
@@ -44,6 +47,10 @@ class TrustedParty:
         set_(self, "ca_certs", _certs(self.ca_certs))
         set_(self, "crls", _crls(self.crls))
         set_(self, "pinned_der", frozenset(_der(cert) for cert in self.pinned_certs))
+        material = hashlib.sha256()
+        for item in (*self.ca_certs, *self.crls):
+            material.update(hashlib.sha256(item.public_bytes(serialization.Encoding.DER)).digest())
+        set_(self, "material_digest", material.digest())
         if not self.pinned_certs and not self.ca_certs:
             raise ConfigurationError(
                 f"Для сторони {self.name!r} не задано ні сертифікатів, ні CA.", code="TRUST_EMPTY"

@@ -10,14 +10,13 @@ CRL staleness and revocation dates.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
 
@@ -72,10 +71,6 @@ def _may_chain(
     return bool(anchors) and any(cert.issuer in anchors for cert in (leaf, *intermediates))
 
 
-def _fingerprint(obj: x509.Certificate | x509.CertificateRevocationList) -> bytes:
-    return hashlib.sha256(obj.public_bytes(serialization.Encoding.DER)).digest()
-
-
 def _validate_chain(
     party: TrustedParty,
     leaf: x509.Certificate,
@@ -84,10 +79,9 @@ def _validate_chain(
 ) -> None:
     key = (
         party.name,
-        _fingerprint(leaf),
-        tuple(_fingerprint(cert) for cert in intermediates),
-        tuple(_fingerprint(cert) for cert in party.ca_certs),
-        tuple(_fingerprint(crl) for crl in party.crls),
+        party.material_digest,
+        leaf.fingerprint(hashes.SHA256()),
+        tuple(cert.fingerprint(hashes.SHA256()) for cert in intermediates),
     )
     window = _CACHE.get(key)
     if window is not None and window[0] <= now <= window[1]:
