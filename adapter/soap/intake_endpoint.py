@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 from lxml import etree
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from adapter.errors import AdapterError
 from adapter.safexml import parse_xml
@@ -98,6 +99,13 @@ def create_intake_blueprint(endpoint: IntakeEndpoint) -> Blueprint:
     def submit() -> Response:
         body, status = endpoint.handle(request.get_data(cache=False))
         return Response(body, status=status, content_type=_XML)
+
+    @blueprint.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> Response:
+        # Flask refuses bodies over MAX_CONTENT_LENGTH before we read them; answer in SOAP terms.
+        fault = SoapRequestError("Запит завеликий.", code="REQUEST_TOO_LARGE",
+                                 limit=request.max_content_length)
+        return Response(write_fault(fault), status=413, content_type=_XML)
 
     return blueprint
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -52,16 +54,29 @@ def app_env() -> dict[str, str]:
     return {}
 
 
+@contextmanager
+def start_app(
+    pki: SandboxPki, url: str, env: dict[str, str] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Iterator[RunningApp]:
+    """Migrate the database, build the app and serve it on loopback until the block ends."""
+    settings = settings_for(pki, url, **(env or {}))
+    container = build_container(settings, clock=clock) if clock else build_container(settings)
+    migrate.upgrade(container.engine)
+    app = create_app({"CONTAINER": container})
+    try:
+        with serve_in_thread(app) as base_url:
+            yield RunningApp(base_url, container, pki)
+    finally:
+        container.engine.dispose()
+
+
 @pytest.fixture
 def running_app(
     sandbox_pki: SandboxPki, database_url: str, app_env: dict[str, str]  # noqa: F811
 ) -> Iterator[RunningApp]:
-    container = build_container(settings_for(sandbox_pki, database_url, **app_env))
-    migrate.upgrade(container.engine)
-    app = create_app({"CONTAINER": container})
-    with serve_in_thread(app) as url:
-        yield RunningApp(url, container, sandbox_pki)
-    container.engine.dispose()
+    with start_app(sandbox_pki, database_url, app_env) as app:
+        yield app
 
 
 @pytest.fixture
