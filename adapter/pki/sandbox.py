@@ -105,7 +105,7 @@ def generate_sandbox_pki(
         )
         paths[f"{party}_key"] = px.write_key(directory / f"{party}.key.pem", key)
         paths[f"{party}_cert"] = px.write_cert(directory / f"{party}.cert.pem", cert)
-    return SandboxPki(directory=directory, key_type=key_type, **paths)
+    return SandboxPki(directory=directory, key_type=key_type, **paths)  # type: ignore[arg-type]
 
 
 def create_other_ca(

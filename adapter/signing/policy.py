@@ -48,7 +48,11 @@ class TrustedParty:
         set_(self, "crls", _crls(self.crls))
         set_(self, "pinned_der", frozenset(_der(cert) for cert in self.pinned_certs))
         material = hashlib.sha256()
-        for item in (*self.ca_certs, *self.crls):
+        items: tuple[x509.Certificate | x509.CertificateRevocationList, ...] = (
+            *self.ca_certs,
+            *self.crls,
+        )
+        for item in items:
             material.update(hashlib.sha256(item.public_bytes(serialization.Encoding.DER)).digest())
         set_(self, "material_digest", material.digest())
         if not self.pinned_certs and not self.ca_certs:

@@ -89,7 +89,7 @@ class XmlDsigSigner:
             xmlsec.constants.TransformExclC14N,
             _TRANSFORMS[self.key.signature_method],
             ns="ds",
-            name=signature_id,
+            name=signature_id,  # type: ignore[call-arg]  # the C signature says "name"; stub says "id"
         )
         ref = xmlsec.template.add_reference(
             signature, xmlsec.constants.TransformSha256, uri=f"#{doc_id}"

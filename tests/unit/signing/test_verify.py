@@ -294,3 +294,25 @@ def test_big_invoice(supplier_key: SigningKey, policy) -> None:
     signed = sign(invoice_xml(40), key=supplier_key)
     root = verify(signed, policy=policy).signed_root
     assert len(root.findall(f"{{{EX_NS}}}Lines/{{{EX_NS}}}Line")) == 40
+
+
+def test_chain_in_keyinfo(sandbox_pki: SandboxPki, unsigned: bytes) -> None:
+    """With the CA certificate also in KeyInfo, the signer is still the end entity."""
+    files = sandbox_pki.party("consumer")
+    key = load_signing_key(
+        files.key.read_bytes(), files.cert.read_bytes(), chain_pem=sandbox_pki.ca_cert.read_bytes()
+    )
+    result = verify(sign(unsigned, key=key), policy=_ca_policy(sandbox_pki))
+    assert result.signer.certificate == key.certificate
+
+
+def test_two_unrelated_certificates_in_keyinfo(
+    signed: bytes, sandbox_pki: SandboxPki, policy
+) -> None:
+    billing_b64 = "".join(sandbox_pki.billing_cert.read_text().splitlines()[1:-1])
+    root = etree.fromstring(signed)
+    x509_data = root.find(".//{http://www.w3.org/2000/09/xmldsig#}X509Data")
+    etree.SubElement(
+        x509_data, "{http://www.w3.org/2000/09/xmldsig#}X509Certificate"
+    ).text = billing_b64
+    assert _code(etree.tostring(root), policy) == "SIG_KEYINFO"
