@@ -7,6 +7,7 @@ import os
 import click
 
 from adapter.cli.db import db
+from adapter.cli.demo import demo
 from adapter.cli.documents import documents
 from adapter.cli.pki import pki
 from adapter.cli.serve import serve
@@ -26,5 +27,5 @@ def cli(env_file: str | None) -> None:
         os.environ["ADAPTER_ENV_FILE"] = env_file
 
 
-for command in (db, documents, pki, serve, sign, verify):
+for command in (db, demo, documents, pki, serve, sign, verify):
     cli.add_command(command)
