@@ -1,0 +1,442 @@
+"""Our copy of billing's consumer registry: apply pages, import files, sync by cursor, look up.
+
+Billing is the source of truth. :func:`apply_registry` upserts one page (consumers, metering
+points, meters and their counters, supplier assignments) and is idempotent: applying the same page
+twice changes nothing. A supplier change is kept as a new assignment dated the day it was seen,
+so readings keep going to the supplier of their own date.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from adapter.domain.documents import (
+    ConsumerRegistry,
+    Register,
+    RegistryConsumer,
+    RegistryMeter,
+    RegistryMeteringPoint,
+)
+from adapter.domain.identifiers import EIC_METERING_POINT, is_valid_contract_number
+from adapter.domain.registry import (
+    Consumer,
+    Meter,
+    MeteringPoint,
+    RegisterZone,
+    SupplierAssignment,
+    register_zones,
+)
+from adapter.errors import AdapterError, MappingError, RemoteError, ValidationError
+from adapter.mappers import read_document
+from adapter.mappers.rules import check_edrpou, check_eic
+from adapter.persistence.registry_models import (
+    ConsumerRecord,
+    MeteringPointRecord,
+    MeterRecord,
+    MeterRegisterRecord,
+    SupplierAssignmentRecord,
+    SupplierRecord,
+)
+from adapter.persistence.uow import UnitOfWork
+from adapter.safexml import parse_xml
+from adapter.signing import VerificationPolicy, verify
+
+SessionLike = Session | UnitOfWork
+
+
+def _session(target: SessionLike) -> Session:
+    return target.session if isinstance(target, UnitOfWork) else target
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What applying registry entries did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        """Entries seen."""
+        return self.created + self.updated + self.unchanged
+
+    def __add__(self, other: ApplyResult) -> ApplyResult:
+        return ApplyResult(self.created + other.created, self.updated + other.updated,
+                           self.unchanged + other.unchanged)
+
+
+def apply_registry(
+    target: SessionLike,
+    registry: ConsumerRegistry | Sequence[RegistryConsumer],
+    *,
+    now: datetime,
+) -> ApplyResult:
+    """Upsert one page of the registry in the caller's transaction (the caller commits)."""
+    session = _session(target)
+    entries = registry.consumers if isinstance(registry, ConsumerRegistry) else registry
+    result = ApplyResult()
+    for entry in entries:
+        result += _apply_consumer(session, entry, now)
+    session.flush()
+    return result
+
+
+def _apply_consumer(session: Session, entry: RegistryConsumer, now: datetime) -> ApplyResult:
+    record = session.scalar(
+        select(ConsumerRecord).where(ConsumerRecord.contract_number == entry.contract_number)
+    )
+    created = record is None
+    if record is None:
+        record = ConsumerRecord(contract_number=entry.contract_number, edrpou=entry.edrpou,
+                                name=entry.name, updated_at=now)
+        session.add(record)
+        session.flush()
+    changed = (record.edrpou, record.name) != (entry.edrpou, entry.name)
+    record.edrpou, record.name = entry.edrpou, entry.name
+    changed |= _apply_supplier(session, record, entry.supplier_eic, now)
+    changed |= _apply_points(session, record, entry.metering_points)
+    if created:
+        return ApplyResult(created=1)
+    if changed:
+        record.updated_at = now
+        return ApplyResult(updated=1)
+    return ApplyResult(unchanged=1)
+
+
+def _apply_supplier(session: Session, record: ConsumerRecord, eic: str, now: datetime) -> bool:
+    if session.get(SupplierRecord, eic) is None:
+        # Known from the registry before configuration names it: no integration until it does.
+        session.add(SupplierRecord(eic=eic, name=eic, has_integration=False, updated_at=now))
+    current = record.assignments[-1] if record.assignments else None
+    if current is not None and current.supplier_eic == eic:
+        return False
+    today = now.date()
+    if current is not None and current.valid_from == today:
+        current.supplier_eic = eic
+    else:
+        record.assignments.append(SupplierAssignmentRecord(supplier_eic=eic, valid_from=today))
+    return True
+
+
+def _apply_points(
+    session: Session, record: ConsumerRecord, points: Sequence[RegistryMeteringPoint]
+) -> bool:
+    changed = False
+    wanted = {point.eic for point in points}
+    for stale in [p for p in record.metering_points if p.eic not in wanted]:
+        session.delete(stale)  # no longer this consumer's (another page may give it a new owner)
+        changed = True
+    for point in points:
+        row = session.scalar(
+            select(MeteringPointRecord).where(MeteringPointRecord.eic == point.eic)
+        )
+        if row is None:
+            row = MeteringPointRecord(eic=point.eic, consumer=record)
+            session.add(row)
+            changed = True
+        elif row.consumer_id != record.id:
+            row.consumer = record
+            changed = True
+        changed |= _apply_meters(session, row, point.meters)
+    session.flush()
+    session.expire(record, ["metering_points"])
+    return changed
+
+
+def _apply_meters(
+    session: Session, point: MeteringPointRecord, meters: Sequence[RegistryMeter]
+) -> bool:
+    changed = False
+    existing = {meter.serial: meter for meter in point.meters}
+    for serial, stale in existing.items():
+        if serial not in {meter.serial_number for meter in meters}:
+            point.meters.remove(stale)
+            changed = True
+    for meter in meters:
+        row = existing.get(meter.serial_number)
+        if row is None:
+            row = MeterRecord(serial=meter.serial_number)
+            point.meters.append(row)
+            changed = True
+        values = (meter.digit_capacity, meter.transformation_coefficient, meter.zone_count)
+        if (row.digit_capacity, row.transformation_coefficient, row.zone_count) != values:
+            row.digit_capacity, row.transformation_coefficient, row.zone_count = values
+            changed = True
+        changed |= _apply_registers(row, register_zones(meter.registers, meter.zone_count))
+    return changed
+
+
+def _apply_registers(meter: MeterRecord, counters: tuple[RegisterZone, ...]) -> bool:
+    have = {RegisterZone(Register(r.register), r.zone): r for r in meter.registers}
+    wanted = set(counters)
+    for counter in set(have) - wanted:
+        meter.registers.remove(have[counter])
+    for counter in sorted(wanted - set(have)):
+        meter.registers.append(MeterRegisterRecord(register=counter.register.value,
+                                                   zone=counter.zone))
+    return set(have) != wanted
+
+
+# ----- sync by cursor -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegistryPage:
+    """One page of billing's GetRegistry: entries (verified by the billing client), next cursor."""
+
+    registry: ConsumerRegistry | Sequence[RegistryConsumer]
+    next_cursor: str | None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Where a sync stands after a page: pages and consumers so far, total if billing told it."""
+
+    pages: int
+    consumers: int
+    total: int | None
+    result: ApplyResult
+
+
+def sync_registry(
+    uow: Callable[[], UnitOfWork],
+    fetch_page: Callable[[str | None], RegistryPage],
+    *,
+    clock: Callable[[], datetime],
+    progress: Callable[[SyncProgress], None] | None = None,
+    max_pages: int = 100_000,
+) -> SyncProgress:
+    """Page through billing's registry by cursor, applying and committing one page at a time.
+
+    A failure part way keeps the pages already committed; running the sync again is safe since
+    applying is idempotent. A cursor that comes back again is refused (``REGISTRY_CURSOR_LOOP``).
+    """
+    cursor: str | None = None
+    seen: set[str] = set()
+    state = SyncProgress(0, 0, None, ApplyResult())
+    while True:
+        page = fetch_page(cursor)
+        with uow() as unit:
+            applied = apply_registry(unit, page.registry, now=clock())
+            unit.commit()
+        state = SyncProgress(state.pages + 1, state.consumers + applied.total, page.total,
+                             state.result + applied)
+        if progress is not None:
+            progress(state)
+        cursor = page.next_cursor
+        if cursor is None:
+            return state
+        if cursor in seen or state.pages >= max_pages:
+            raise RemoteError(f"Білінг повторно повернув курсор {cursor!r}.",
+                              code="REGISTRY_CURSOR_LOOP")
+        seen.add(cursor)
+
+
+# ----- file import ----------------------------------------------------------------------------
+
+def import_registry_file(
+    uow: Callable[[], UnitOfWork],
+    path: Path,
+    *,
+    policy: VerificationPolicy | None,
+    now: datetime,
+    billing_eic: str | None = None,
+    allow_unsigned: bool = False,
+) -> ApplyResult:
+    """Import a registry file in one transaction.
+
+    ``*.xml``: a ConsumerRegistry signed by billing (verified with ``policy``, party ``billing``;
+    its sender must be ``billing_eic`` when given). An unsigned XML or a ``*.csv`` (bootstrap of a
+    fresh installation, see docs/readings.md) only with ``allow_unsigned``.
+    """
+    data = Path(path).read_bytes()
+    if Path(path).suffix.lower() == ".csv":
+        _require_unsigned_allowed(allow_unsigned)
+        entries: Sequence[RegistryConsumer] = parse_registry_csv(data.decode("utf-8-sig"))
+    else:
+        entries = _read_registry_xml(data, policy=policy, now=now, billing_eic=billing_eic,
+                                     allow_unsigned=allow_unsigned).consumers
+    with uow() as unit:
+        result = apply_registry(unit, entries, now=now)
+        unit.commit()
+    return result
+
+
+def _require_unsigned_allowed(allow_unsigned: bool) -> None:
+    if not allow_unsigned:
+        raise ValidationError(
+            "Непідписаний реєстр приймається лише для початкового завантаження (--unsigned).",
+            code="REGISTRY_UNSIGNED",
+        )
+
+
+def _read_registry_xml(
+    data: bytes, *, policy: VerificationPolicy | None, now: datetime, billing_eic: str | None,
+    allow_unsigned: bool,
+) -> ConsumerRegistry:
+    root = parse_xml(data)
+    if root.find("{http://www.w3.org/2000/09/xmldsig#}Signature") is None:
+        _require_unsigned_allowed(allow_unsigned)
+    else:
+        if policy is None:
+            raise ValidationError("Немає політики перевірки підпису білінгу.",
+                                  code="REGISTRY_NO_POLICY")
+        root = verify(data, policy=policy, now=now, party="billing").signed_root
+    document = read_document(root)
+    if not isinstance(document, ConsumerRegistry):
+        raise MappingError(f"Очікувався реєстр споживачів, а не {document.KIND}.",
+                           code="REGISTRY_WRONG_KIND")
+    if billing_eic is not None and document.header.sender_eic != billing_eic:
+        raise MappingError(f"Реєстр надіслав {document.header.sender_eic}, а не білінг.",
+                           code="DOC_SENDER_MISMATCH")
+    return document
+
+
+CSV_COLUMNS = ("contract_number", "edrpou", "name", "supplier_eic", "metering_point_eic",
+               "meter_serial", "registers", "zone_count", "digit_capacity",
+               "transformation_coefficient")
+
+
+def parse_registry_csv(text: str) -> list[RegistryConsumer]:
+    """Bootstrap CSV (one row per meter, columns :data:`CSV_COLUMNS`) -> registry entries."""
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
+        raise ValidationError(f"Очікувані стовпці CSV: {','.join(CSV_COLUMNS)}.",
+                              code="REGISTRY_CSV_INVALID")
+    consumers: dict[str, dict[str, object]] = {}
+    for line, row in enumerate(reader, start=2):
+        try:
+            meter = _csv_meter(row)
+            _check_csv_row(row)
+        except (AdapterError, ValueError) as exc:
+            raise ValidationError(f"CSV, рядок {line}: {exc}", code="REGISTRY_CSV_INVALID") from exc
+        entry = consumers.setdefault(row["contract_number"], {"row": row, "points": {}})
+        points: dict[str, list[RegistryMeter]] = entry["points"]  # type: ignore[assignment]
+        points.setdefault(row["metering_point_eic"], []).append(meter)
+    return [_csv_consumer(entry["row"], entry["points"]) for entry in consumers.values()]  # type: ignore[arg-type]
+
+
+def _csv_meter(row: dict[str, str]) -> RegistryMeter:
+    registers = tuple(Register(r) for r in row["registers"].replace(";", " ").split())
+    meter = RegistryMeter(row["meter_serial"], registers, int(row["zone_count"]),
+                          int(row["digit_capacity"]), int(row["transformation_coefficient"]))
+    if not registers or len(set(registers)) != len(registers) or not 1 <= meter.zone_count <= 3:
+        raise ValueError("регістри або кількість зон некоректні")
+    if not 4 <= meter.digit_capacity <= 12 or meter.transformation_coefficient < 1:
+        raise ValueError("розрядність або коефіцієнт трансформації некоректні")
+    return meter
+
+
+def _check_csv_row(row: dict[str, str]) -> None:
+    if not is_valid_contract_number(row["contract_number"]):
+        raise ValueError(f"некоректний номер договору {row['contract_number']!r}")
+    check_edrpou(row["edrpou"])
+    check_eic(row["supplier_eic"], "постачальник")
+    check_eic(row["metering_point_eic"], "точка обліку", object_type=EIC_METERING_POINT)
+
+
+def _csv_consumer(row: dict[str, str], points: dict[str, list[RegistryMeter]]) -> RegistryConsumer:
+    return RegistryConsumer(
+        contract_number=row["contract_number"], edrpou=row["edrpou"], name=row["name"],
+        supplier_eic=row["supplier_eic"],
+        metering_points=tuple(RegistryMeteringPoint(eic, tuple(meters))
+                              for eic, meters in points.items()),
+    )
+
+
+# ----- lookups --------------------------------------------------------------------------------
+
+def _consumer_record(session: Session, contract: str) -> ConsumerRecord | None:
+    return session.scalar(
+        select(ConsumerRecord)
+        .options(selectinload(ConsumerRecord.metering_points)
+                 .selectinload(MeteringPointRecord.meters).selectinload(MeterRecord.registers),
+                 selectinload(ConsumerRecord.assignments))
+        .where(ConsumerRecord.contract_number == contract)
+    )
+
+
+def find_consumer_by_contract(
+    target: SessionLike, contract: str, *, on: date | None = None
+) -> Consumer | None:
+    """The consumer of ``contract`` with its points, meters and supplier (on ``on``, else now)."""
+    record = _consumer_record(_session(target), contract)
+    if record is None:
+        return None
+    return Consumer(
+        contract_number=record.contract_number, edrpou=record.edrpou, name=record.name,
+        metering_points=tuple(_point(point) for point in record.metering_points),
+        supplier=_assignment(record.assignments, on),
+    )
+
+
+def _point(point: MeteringPointRecord) -> MeteringPoint:
+    return MeteringPoint(point.eic, tuple(
+        Meter(meter.serial, meter.digit_capacity, meter.transformation_coefficient,
+              tuple(sorted(RegisterZone(Register(r.register), r.zone) for r in meter.registers)))
+        for meter in point.meters
+    ))
+
+
+def _assignment(
+    assignments: Sequence[SupplierAssignmentRecord], on: date | None
+) -> SupplierAssignment | None:
+    valid = [a for a in assignments if on is None or a.valid_from <= on]
+    if not valid:
+        # Readings dated before we first saw the consumer go to the earliest known supplier.
+        valid = list(assignments[:1])
+    latest = max(valid, key=lambda a: a.valid_from, default=None)
+    return None if latest is None else SupplierAssignment(latest.supplier_eic, latest.valid_from)
+
+
+def metering_point_belongs_to(target: SessionLike, contract: str, eic: str) -> bool:
+    """Whether metering point ``eic`` is on ``contract`` (the cabinet's registration check)."""
+    owner = _session(target).scalar(
+        select(ConsumerRecord.contract_number)
+        .join(MeteringPointRecord, MeteringPointRecord.consumer_id == ConsumerRecord.id)
+        .where(MeteringPointRecord.eic == eic)
+    )
+    return owner == contract
+
+
+def meters_of(target: SessionLike, contract: str) -> tuple[MeteringPoint, ...]:
+    """The metering points of ``contract`` with their meters (empty for an unknown contract)."""
+    consumer = find_consumer_by_contract(target, contract)
+    return consumer.metering_points if consumer is not None else ()
+
+
+def supplier_of(target: SessionLike, eic: str, *, on: date | None = None) -> str | None:
+    """The supplier EIC serving metering point ``eic`` (on ``on``, else now), if known."""
+    session = _session(target)
+    contract = session.scalar(
+        select(ConsumerRecord.contract_number)
+        .join(MeteringPointRecord, MeteringPointRecord.consumer_id == ConsumerRecord.id)
+        .where(MeteringPointRecord.eic == eic)
+    )
+    consumer = find_consumer_by_contract(session, contract, on=on) if contract else None
+    return consumer.supplier.supplier_eic if consumer and consumer.supplier else None
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "ApplyResult",
+    "RegistryPage",
+    "SyncProgress",
+    "apply_registry",
+    "find_consumer_by_contract",
+    "import_registry_file",
+    "meters_of",
+    "metering_point_belongs_to",
+    "parse_registry_csv",
+    "supplier_of",
+    "sync_registry",
+]
