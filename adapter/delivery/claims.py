@@ -146,7 +146,7 @@ def record_outcome(
             detail = outcome.receipt.ack_code if outcome.receipt else (
                 f"{outcome.error_code}: {outcome.error_message}")
             session.add(OutboxEventRecord(message_id=record.id, event=outcome.status, at=now,
-                                          detail=detail))
+                                          detail=detail, after_attempt=record.attempts_total))
         return True
 
 
@@ -201,6 +201,7 @@ def lose_attempts(session: Session, record: Message, now: datetime) -> None:
         _finish_attempt(attempt, "lost", now, "DELIVERY_LEASE_EXPIRED",
                         f"Оренда воркера {attempt.worker_id} сплила до завершення доставки.")
     session.add(OutboxEventRecord(message_id=record.id, event="lease_expired", at=now,
-                                  detail=f"воркер {owner}"))
+                                  detail=f"воркер {owner}",
+                                  after_attempt=record.attempts_total))
     record.lease_owner = None
     record.lease_expires_at = None

@@ -66,7 +66,7 @@ def enqueue(
             raise
         return _same_or_conflict(existing, payload)
     session.add(OutboxEventRecord(message_id=record.id, event="enqueued", at=now,
-                                  detail=destination))
+                                  detail=destination, after_attempt=0))
     return record.id
 
 

@@ -40,7 +40,8 @@ def reap_expired_leases(
                 record.status = DEAD
                 record.last_error_code, record.last_error_message = decision.code, decision.reason
                 session.add(OutboxEventRecord(message_id=record.id, event=DEAD, at=now,
-                                              detail=f"{decision.code}: {decision.reason}"))
+                                              detail=f"{decision.code}: {decision.reason}",
+                                              after_attempt=record.attempts_total))
             else:
                 record.status = PENDING
                 record.next_attempt_at = decision.at

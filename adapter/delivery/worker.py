@@ -67,6 +67,7 @@ class Worker:
         self._batch_size = batch_size
         self._unconfigured_delay = unconfigured_delay
         self._stopping = threading.Event()
+        self.processed = 0
 
     def stop(self) -> None:
         """Finish the call in flight, record it, and return from run_once / run_forever."""
@@ -93,6 +94,7 @@ class Worker:
                 break
             self._process(claim)
             processed += 1
+            self.processed += 1
         return processed
 
     def run_forever(self, poll_interval: float = 1.0) -> None:

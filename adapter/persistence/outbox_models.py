@@ -78,3 +78,6 @@ class OutboxEventRecord(Base):
     event: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     detail: Mapped[str] = mapped_column(Text, default="")
+    #: How many attempts the message had when this happened: orders the timeline even when
+    #: several steps share a timestamp.
+    after_attempt: Mapped[int] = mapped_column(default=0)

@@ -74,6 +74,7 @@ def upgrade() -> None:
     sa.Column('event', sa.String(length=30), nullable=False),
     sa.Column('at', adapter.persistence.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('after_attempt', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['message_id'], ['outbox_messages.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

@@ -1,0 +1,74 @@
+"""``adapter worker``: deliver outbox messages until SIGTERM (or once, with --once)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from adapter.cli.context import container as build
+from adapter.cli.context import reported_errors
+from adapter.delivery.config import DeliveryConfig
+from adapter.delivery.transport import TransportFactory
+from adapter.delivery.worker import Worker
+from adapter.errors import ConfigurationError
+
+
+def _transports(container: Any) -> TransportFactory:
+    transports = getattr(container, "transports", None)
+    if transports is None:
+        raise ConfigurationError("Транспорти доставки не налаштовано (container.transports).",
+                                 code="CONFIG_NO_TRANSPORTS")
+    return transports  # type: ignore[no-any-return]
+
+
+def build_worker(container: Any, *, worker_id: str | None = None,
+                 transports: TransportFactory | None = None) -> Worker:
+    """A worker from the container: its sessions, clock, delivery settings and transports."""
+    config = getattr(container, "delivery_config", None) or DeliveryConfig()
+    return config.worker(container.session_factory, transports or _transports(container),
+                         clock=container.clock, worker_id=worker_id)
+
+
+@contextmanager
+def stop_on_signals(worker: Worker) -> Iterator[None]:
+    """SIGTERM/SIGINT ask the worker to stop after the call in flight is recorded."""
+    def handler(signum: int, _frame: object) -> None:
+        worker.stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run_worker(container: Any, *, once: bool = False, poll: float | None = None,
+               worker_id: str | None = None,
+               transports: TransportFactory | None = None) -> Worker:
+    """Run a worker (tests call this directly); returns it for its counters."""
+    worker = build_worker(container, worker_id=worker_id, transports=transports)
+    config = getattr(container, "delivery_config", None) or DeliveryConfig()
+    with stop_on_signals(worker):
+        if once:
+            worker.run_once()
+        else:
+            worker.run_forever(poll if poll is not None else config.poll_interval)
+    return worker
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Обробити те, що вже на черзі, і вийти.")
+@click.option("--poll", type=float, default=None, help="Пауза між перевірками черги, секунд.")
+@click.option("--id", "worker_id", default=None, help="Ім'я воркера (типово host:pid:випадкове).")
+def worker(once: bool, poll: float | None, worker_id: str | None) -> None:
+    """Доставляти вихідні повідомлення, доки не надійде SIGTERM."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    with reported_errors():
+        done = run_worker(build(), once=once, poll=poll, worker_id=worker_id)
+    click.echo(f"Воркер {done.worker_id} зупинено; оброблено повідомлень: {done.processed}.")
