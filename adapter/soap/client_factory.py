@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import requests
 import zeep
 from lxml import etree
-from zeep.exceptions import Fault, TransportError, XMLParseError, XMLSyntaxError
-from zeep.exceptions import ValidationError as ZeepValidationError
+from zeep.exceptions import Error as ZeepError
+from zeep.exceptions import Fault, TransportError
 from zeep.proxy import ServiceProxy
 from zeep.transports import Transport
 
@@ -129,7 +129,7 @@ def call_remote(system: str, operation: str, call: Callable[[], T]) -> T:
         raise _http_error(where, exc) from exc
     except SignatureError as exc:  # the WS-Security plugin refused the response
         raise bad_signature(where, exc) from exc
-    except (XMLSyntaxError, XMLParseError, ZeepValidationError) as exc:
+    except ZeepError as exc:  # unparsable, off-contract, or a DTD/entities we refuse
         raise TransientRemoteError(
             f"{where}: відповідь не відповідає контракту: {exc}", code="REMOTE_BAD_RESPONSE"
         ) from exc
