@@ -186,6 +186,21 @@ def _apply_registers(meter: MeterRecord, counters: tuple[RegisterZone, ...]) -> 
     return set(have) != wanted
 
 
+@dataclass(frozen=True)
+class RegistryContext:
+    """What the registry commands need, wired by the composition root.
+
+    ``fetch_page`` is billing's GetRegistry by cursor (the billing SOAP client, which verifies
+    what billing signed); ``policy`` trusts billing (party ``billing``) for signed registry files.
+    """
+
+    uow: Callable[[], UnitOfWork]
+    clock: Callable[[], datetime]
+    fetch_page: Callable[[str | None], RegistryPage] | None = None
+    policy: VerificationPolicy | None = None
+    billing_eic: str | None = None
+
+
 # ----- sync by cursor -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -429,6 +444,7 @@ def supplier_of(target: SessionLike, eic: str, *, on: date | None = None) -> str
 __all__ = [
     "CSV_COLUMNS",
     "ApplyResult",
+    "RegistryContext",
     "RegistryPage",
     "SyncProgress",
     "apply_registry",
