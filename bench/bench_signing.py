@@ -77,26 +77,6 @@ def raw_xmlsec_verify(signed: bytes, key: xmlsec.Key) -> None:
     ctx.verify(root.find(f"{DS}Signature"))
 
 
-_XINCLUDE = etree.XPath("boolean(//*[namespace-uri()='http://www.w3.org/2001/XInclude'])")
-_TOO_DEEP = etree.XPath("boolean(//*[count(ancestor::*) >= $limit])")
-
-
-def c_level_safexml_checks(root: etree._Element, max_depth: int) -> None:
-    """What-if: adapter.safexml's node checks done by libxml2 (XPath, filtered iter), not Python.
-
-    Same verdicts as the shipped checks (entity nodes, XInclude elements, depth > max_depth);
-    used only for the clearly labelled what-if row, never shipped from here.
-    """
-    from adapter.errors import XmlError
-
-    if next(root.iter(etree.Entity), None) is not None:
-        raise XmlError("entity", code="XML_FORBIDDEN_DTD")
-    if _XINCLUDE(root):
-        raise XmlError("xinclude", code="XML_FORBIDDEN_XINCLUDE")
-    if _TOO_DEEP(root, limit=max_depth):
-        raise XmlError("deep", code="XML_TOO_DEEP")
-
-
 def openssl_speed(key_type: str) -> tuple[float, float] | None:
     algorithm = "rsa2048" if key_type == "rsa" else "ecdsap256"
     try:
@@ -152,14 +132,6 @@ def main() -> None:
                 lambda: verifier.verify(signed, x509_cert=cert_text), s
             ),
         }
-        import adapter.safexml as safexml
-
-        shipped_checks = safexml._reject_forbidden_nodes
-        safexml._reject_forbidden_nodes = c_level_safexml_checks
-        try:
-            what_if = rate(lambda: verify(signed, policy=pinned), s)
-        finally:
-            safexml._reject_forbidden_nodes = shipped_checks
         speed = openssl_speed(args.key_type)
 
     print(
@@ -170,8 +142,6 @@ def main() -> None:
     print(f"|{'-' * 46}|{'-' * 11}|")
     for name, value in results.items():
         print(f"| {name:<44} | {value:>9,.0f} |")
-    label = "what-if: pinned verify, C-level safexml checks"
-    print(f"| {label:<44} | {what_if:>9,.0f} |")
     if speed:
         print(f"| {'openssl speed ' + args.key_type + ' sign':<44} | {speed[0]:>9,.0f} |")
         print(f"| {'openssl speed ' + args.key_type + ' verify':<44} | {speed[1]:>9,.0f} |")
