@@ -30,6 +30,7 @@ from adapter.signing import TrustedParty, VerificationPolicy, sign
 from adapter.soap.billing import BillingClient
 from adapter.soap.client_factory import AckReader, SoapClientConfig, build_service
 from adapter.soap.supplier import SupplierClient
+from adapter.soap.wsse import WsseSigner
 from tests.support.exchange import (
     BILLING_EIC,
     CONSUMER_CONTRACT,
@@ -96,10 +97,11 @@ class Sandbox:
         cert = self.pki.party(party).cert
         return VerificationPolicy(parties=(TrustedParty(party, pinned_certs=(cert,)),))
 
-    def supplier_client(self, timeout: float = 5.0) -> SupplierClient:
-        service = build_service("supplier", SoapClientConfig(f"{self.url}/soap/supplier",
-                                                             timeout=timeout))
-        return SupplierClient(service, AckReader(self.policy("supplier"), "supplier"))
+    def supplier_client(self, timeout: float = 5.0, *, pinned: str = "supplier",
+                        wsse: WsseSigner | None = None) -> SupplierClient:
+        config = SoapClientConfig(f"{self.url}/soap/supplier", timeout=timeout, wsse=wsse)
+        return SupplierClient(build_service("supplier", config),
+                              AckReader(self.policy(pinned), pinned))
 
     def billing_client(self, timeout: float = 5.0) -> BillingClient:
         service = build_service("billing", SoapClientConfig(f"{self.url}/soap/billing",
@@ -108,9 +110,6 @@ class Sandbox:
 
     def sign(self, document: object, party: str = "dso") -> bytes:
         return sign(write_document(document), key=signing_key(self.pki, party))  # type: ignore[arg-type]
-
-
-StartPeer = Callable[..., "contextmanager[Sandbox]"]
 
 
 @pytest.fixture

@@ -118,8 +118,7 @@ def test_same_identity_with_other_content_is_a_conflict_without_effect(start_pee
 
 def test_an_acknowledgement_from_the_wrong_signer_is_refused_but_the_effect_stands(start_peer):
     with start_peer("supplier") as sandbox:
-        client = sandbox.supplier_client()
-        client._acks = type(client._acks)(sandbox.policy("billing"), "billing")  # pin the wrong cert
+        client = sandbox.supplier_client(pinned="billing")  # the wrong certificate pinned
         signed = sandbox.sign(readings_document("RD-107"))
 
         with pytest.raises(PermanentRemoteError) as caught:
