@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import click
 
@@ -49,7 +49,7 @@ class _Progress:
     """A progress bar sized by billing's total once the first page tells it."""
 
     def __init__(self) -> None:
-        self._bar: click.progressbar[int] | None = None  # type: ignore[type-var]
+        self._bar: Any = None  # click's ProgressBar, created once the total is known
         self._done = 0
 
     def __enter__(self) -> Self:

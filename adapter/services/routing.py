@@ -123,7 +123,7 @@ def export_filename(row: ReadingSubmissionRecord) -> str:
 def export_awaiting(
     uow: Callable[[], UnitOfWork],
     supplier_eic: str,
-    write: Callable[[ExportItem], None],
+    write: Callable[[ExportItem], object],
     *,
     now: datetime,
 ) -> list[ExportItem]:
