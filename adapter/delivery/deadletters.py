@@ -94,7 +94,7 @@ def list_messages(session: Session, *, status: str | None = None,
 def count_by_status(session: Session) -> dict[str, int]:
     """How many messages are in each status (metrics, summary lines)."""
     rows = session.execute(select(Message.status, func.count()).group_by(Message.status))
-    return {status: count for status, count in rows.tuples()}
+    return {status: count for status, count in rows}
 
 
 def _get(session: Session, message_id: int) -> Message:
