@@ -46,7 +46,7 @@ from adapter.sandbox.production import (
 from adapter.sandbox.registry_data import DEMO_CONSUMERS, meter_coefficients
 from adapter.sandbox.submissions import (
     SubmitOperation,
-    handle_submit,
+    bind_submit,
     issue_signed,
     serve_by_cursor,
 )
@@ -72,7 +72,7 @@ def create_billing_app(config: PeerConfig) -> Flask:
                         frozenset({"dso"}), _store_payment),
     )
     for op in operations:
-        peer.operation(op.name, lambda req, op=op: handle_submit(peer, op, req, after))
+        peer.operation(op.name, bind_submit(peer, op, after))
     peer.operation("FetchDocuments", lambda req: serve_by_cursor(peer, req))
     peer.operation("GetRegistry", lambda req: _registry_page(peer, req))
     return peer.create_app()

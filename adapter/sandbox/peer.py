@@ -107,7 +107,7 @@ class SoapPeer:
         self.policy = VerificationPolicy(parties=(
             TrustedParty("dso", pinned_certs=(_cert(pki / "dso.cert.pem"),)),
             TrustedParty("consumer", ca_certs=(_cert(pki / "ca.cert.pem"),),
-                         crls=((pki / "ca.crl.pem").read_bytes(),)),
+                         crls=(x509.load_pem_x509_crl((pki / "ca.crl.pem").read_bytes()),)),
         ))
         self.ledger = Ledger(config.ledger_path)
         self.faults = FaultInjector(config.faults)

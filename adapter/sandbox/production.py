@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from adapter.domain import documents as d
 from adapter.domain.money import gross_of, line_amount, vat_of
@@ -22,6 +23,9 @@ from adapter.domain.money import gross_of, line_amount, vat_of
 #: The payee accounts of the sandbox (valid IBAN check digits).
 SUPPLIER_IBAN = "UA213223130000026007233566001"
 DSO_IBAN = "UA483333910000026001234567001"
+
+InvoiceT = TypeVar("InvoiceT", bound=d.Invoice)
+ActT = TypeVar("ActT", bound=d.Act)
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def _consumer(doc: d.MeterReadingsDocument) -> d.ConsumerRef:
 
 
 def invoice(
-    cls: type[d.Invoice],
+    cls: type[InvoiceT],
     issuer: Issuer,
     doc: d.MeterReadingsDocument,
     quantities: Mapping[str, Decimal],
@@ -100,7 +104,7 @@ def invoice(
     unit: str,
     tariff: Decimal,
     iban: str,
-) -> d.Invoice:
+) -> InvoiceT:
     """An invoice of ``cls`` with one line per description in ``quantities``."""
     lines = tuple(
         d.InvoiceLine(description, quantity, unit, tariff, line_amount(quantity, tariff))
@@ -120,14 +124,14 @@ def invoice(
 
 
 def act(
-    cls: type[d.Act],
+    cls: type[ActT],
     issuer: Issuer,
     doc: d.MeterReadingsDocument,
     volumes: list[Volume],
     *,
     tariff: Decimal,
     invoice_mrid: str,
-) -> d.Act:
+) -> ActT:
     """An act of ``cls`` with one line per metering point and register."""
     totals: dict[tuple[str, d.Register], Decimal] = defaultdict(Decimal)
     for item in volumes:

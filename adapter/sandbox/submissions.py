@@ -20,7 +20,7 @@ from adapter.mappers import build_acknowledgement, read_document, read_header, w
 from adapter.mappers.builders import DEFAULT_REASON_TEXTS
 from adapter.safexml import parse_xml
 from adapter.sandbox.ledger import Arrival, issue
-from adapter.sandbox.peer import PeerRequest, SoapPeer
+from adapter.sandbox.peer import Operation, PeerRequest, SoapPeer
 from adapter.signing import sign, verify
 
 #: Produces the peer's documents for a new arrival, inside the ledger transaction; returns the
@@ -38,6 +38,15 @@ class SubmitOperation:
     kinds: frozenset[DocumentKind]
     parties: frozenset[str]
     effect: Effect
+
+
+def bind_submit(peer: SoapPeer, op: SubmitOperation, after_commit: AfterCommit) -> Operation:
+    """The peer operation serving ``op``."""
+
+    def serve(req: PeerRequest) -> etree._Element:
+        return handle_submit(peer, op, req, after_commit)
+
+    return serve
 
 
 def handle_submit(

@@ -36,7 +36,7 @@ from adapter.sandbox.push import IntakePusher
 from adapter.sandbox.submissions import (
     AfterCommit,
     SubmitOperation,
-    handle_submit,
+    bind_submit,
     issue_signed,
     serve_by_cursor,
 )
@@ -60,7 +60,7 @@ def create_supplier_app(config: PeerConfig) -> Flask:
         frozenset({"consumer", "dso"}), lambda conn, doc: [],
     )
     for op in (readings, countersignature):
-        peer.operation(op.name, lambda req, op=op: handle_submit(peer, op, req, after))
+        peer.operation(op.name, bind_submit(peer, op, after))
     peer.operation("FetchDocuments", lambda req: serve_by_cursor(peer, req))
     return peer.create_app()
 
