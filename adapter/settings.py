@@ -29,6 +29,35 @@ class PartySettings:
     crls: tuple[Path, ...] = ()
     require_wsse: bool = False
     xades: bool = False
+    endpoint: str = ""
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """Retries, circuit breakers and worker leases (see docs/delivery.md)."""
+
+    retry_base: timedelta = timedelta(seconds=5)
+    retry_cap: timedelta = timedelta(minutes=30)
+    max_attempts: int = 25
+    max_age: timedelta = timedelta(days=3)
+    breaker_threshold: int = 5
+    breaker_cool_down: timedelta = timedelta(seconds=30)
+    lease: timedelta = timedelta(seconds=60)
+    poll_interval: float = 1.0
+    batch_size: int = 50
+    soap_timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class ReadingsSettings:
+    """The readings window and plausibility rules (see docs/readings.md)."""
+
+    window_days_before: int = 2
+    window_last_day: int = 3
+    enforce_window: bool = True
+    implausible_factor: int = 5
+    volume_ceiling: int | None = None
+    timezone: str = "Europe/Kyiv"
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,9 @@ class Settings:
     wsse_max_skew: timedelta = timedelta(minutes=5)
     secret_key: str = "dev-only-not-secret"
     public_url: str = "http://127.0.0.1:8000"
+    suppliers_file: Path | None = None
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    readings: ReadingsSettings = field(default_factory=ReadingsSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +98,9 @@ class Settings:
             wsse_max_skew=timedelta(seconds=_int(env, "ADAPTER_WSSE_MAX_SKEW_SECONDS", 300)),
             secret_key=env.get("ADAPTER_SECRET_KEY", cls.secret_key),
             public_url=env.get("ADAPTER_PUBLIC_URL", cls.public_url),
+            suppliers_file=_path(env.get("ADAPTER_SUPPLIERS_FILE")),
+            delivery=_delivery(env),
+            readings=_readings(env),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -102,9 +137,55 @@ def _party(env: Mapping[str, str], name: str) -> PartySettings:
         pinned_certs=_paths(env.get(prefix + "CERTS")),
         ca_certs=_paths(env.get(prefix + "CA_CERTS")),
         crls=_paths(env.get(prefix + "CRLS")),
-        require_wsse=env.get(prefix + "REQUIRE_WSSE", "0").lower() in ("1", "true", "yes"),
-        xades=env.get(prefix + "XADES", "0").lower() in ("1", "true", "yes"),
+        require_wsse=_bool(env, prefix + "REQUIRE_WSSE", False),
+        xades=_bool(env, prefix + "XADES", False),
+        endpoint=env.get(prefix + "ENDPOINT", ""),
     )
+
+
+def _delivery(env: Mapping[str, str]) -> DeliverySettings:
+    seconds = lambda key, default: timedelta(seconds=_int(env, key, default))  # noqa: E731
+    return DeliverySettings(
+        retry_base=seconds("ADAPTER_RETRY_BASE_SECONDS", 5),
+        retry_cap=seconds("ADAPTER_RETRY_CAP_SECONDS", 1800),
+        max_attempts=_int(env, "ADAPTER_RETRY_MAX_ATTEMPTS", 25),
+        max_age=seconds("ADAPTER_RETRY_MAX_AGE_SECONDS", 3 * 24 * 3600),
+        breaker_threshold=_int(env, "ADAPTER_BREAKER_THRESHOLD", 5),
+        breaker_cool_down=seconds("ADAPTER_BREAKER_COOL_DOWN_SECONDS", 30),
+        lease=seconds("ADAPTER_WORKER_LEASE_SECONDS", 60),
+        poll_interval=_float(env, "ADAPTER_WORKER_POLL_SECONDS", 1.0),
+        batch_size=_int(env, "ADAPTER_WORKER_BATCH_SIZE", 50),
+        soap_timeout=_float(env, "ADAPTER_SOAP_TIMEOUT_SECONDS", 30.0),
+    )
+
+
+def _readings(env: Mapping[str, str]) -> ReadingsSettings:
+    ceiling = env.get("ADAPTER_READINGS_VOLUME_CEILING")
+    return ReadingsSettings(
+        window_days_before=_int(env, "ADAPTER_READINGS_WINDOW_DAYS_BEFORE", 2),
+        window_last_day=_int(env, "ADAPTER_READINGS_WINDOW_LAST_DAY", 3),
+        enforce_window=_bool(env, "ADAPTER_READINGS_ENFORCE_WINDOW", True),
+        implausible_factor=_int(env, "ADAPTER_READINGS_IMPLAUSIBLE_FACTOR", 5),
+        volume_ceiling=_int(env, "ADAPTER_READINGS_VOLUME_CEILING", 0) if ceiling else None,
+        timezone=env.get("ADAPTER_TIMEZONE", "Europe/Kyiv"),
+    )
+
+
+def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{key} має бути числом, отримано {raw!r}.") from exc
 
 
 def _path(value: str | None) -> Path | None:

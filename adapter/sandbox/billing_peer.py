@@ -67,7 +67,7 @@ def create_billing_app(config: PeerConfig) -> Flask:
 
     operations = (
         SubmitOperation("SubmitMeterReadings", frozenset({DocumentKind.METER_READINGS}),
-                        frozenset({"dso"}), bill_readings),
+                        frozenset({"dso", "consumer"}), bill_readings),
         SubmitOperation("SubmitPaymentNotice", frozenset({DocumentKind.PAYMENT_NOTICE}),
                         frozenset({"dso"}), _store_payment),
     )

@@ -95,9 +95,17 @@ def _accepted(peer: SoapPeer, op: SubmitOperation, raw: bytes) -> Document:
     if header.sender_eic != peer.config.dso_eic:
         raise MappingError(f"Відправник {header.sender_eic} не є ОСР.",
                            code="DOC_SENDER_MISMATCH")
-    if header.receiver_eic != peer.eic:
+    # A consumer-signed document reaches us relayed by the DSO, addressed to the DSO itself (one
+    # signed original goes to the supplier and to billing alike); anything else names us.
+    relayed = verified.party == "consumer"
+    receivers = {peer.eic, peer.config.dso_eic} if relayed else {peer.eic}
+    if header.receiver_eic not in receivers:
         raise MappingError(f"Документ адресовано {header.receiver_eic}, а не {peer.eic}.",
                            code="DOC_WRONG_RECEIVER")
+    edrpou = getattr(document, "consumer_edrpou", None)
+    if relayed and edrpou is not None and edrpou != verified.signer.edrpou:
+        raise MappingError("Документ підписано не тим споживачем, якого він стосується.",
+                           code="DOC_EDRPOU_MISMATCH")
     return document
 
 

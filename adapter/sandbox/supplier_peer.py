@@ -54,7 +54,7 @@ def create_supplier_app(config: PeerConfig) -> Flask:
         return _invoice_readings(peer, conn, doc)
 
     readings = SubmitOperation("SubmitMeterReadings", frozenset({DocumentKind.METER_READINGS}),
-                               frozenset({"dso"}), invoice_readings)
+                               frozenset({"dso", "consumer"}), invoice_readings)
     countersignature = SubmitOperation(
         "SubmitActCountersignature", frozenset({DocumentKind.ACT_COUNTERSIGNATURE}),
         frozenset({"consumer", "dso"}), lambda conn, doc: [],

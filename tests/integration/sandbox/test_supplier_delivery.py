@@ -88,20 +88,29 @@ def test_an_injected_server_fault_is_transient_and_has_no_effect(start_peer):
         assert sandbox.ledger.entries() == []
 
 
-def test_readings_not_signed_by_the_dso_are_rejected_a02(start_peer):
+def test_consumer_signed_readings_relayed_by_the_dso_have_their_effect(start_peer):
     with start_peer("supplier") as sandbox:
         transport = SupplierTransport(sandbox.supplier_client())
-        # The consumer's certificate chains to the sandbox CA the supplier trusts for
-        # countersignatures, but readings must carry the DSO's pinned signature.
-        forged = sandbox.sign(readings_document("RD-105"), party="consumer")
+        # The consumer's own signed original is the legal record: the DSO relays it verbatim.
+        signed = sandbox.sign(readings_document("RD-104"), party="consumer")
+
+        assert transport.deliver(outbound(signed)).ack_code == "A01"
+        assert _counts(sandbox, "RD-104") == (1, 1)
+
+
+def test_readings_signed_by_someone_who_is_not_that_consumer_are_rejected_a02(start_peer):
+    with start_peer("supplier") as sandbox:
+        transport = SupplierTransport(sandbox.supplier_client())
+        # Billing's certificate chains to the same CA as consumers' but names no EDRPOU.
+        forged = sandbox.sign(readings_document("RD-105"), party="billing")
 
         with pytest.raises(PermanentRemoteError) as caught:
             transport.deliver(outbound(forged))
 
-        assert caught.value.code == "DOC_PARTY_NOT_ALLOWED"
+        assert caught.value.code == "DOC_EDRPOU_MISMATCH"
         assert caught.value.fields["acknowledgement"]
         assert sandbox.ledger.entries() == []
-        assert sandbox.ledger.rejection_codes() == ["DOC_PARTY_NOT_ALLOWED"]
+        assert sandbox.ledger.rejection_codes() == ["DOC_EDRPOU_MISMATCH"]
 
 
 def test_same_identity_with_other_content_is_a_conflict_without_effect(start_peer):
