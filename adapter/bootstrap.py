@@ -11,19 +11,33 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from flask import Blueprint
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapter.delivery.config import DeliveryConfig
+from adapter.delivery.transport import Transport, TransportFactory
+from adapter.delivery.worker import Worker
 from adapter.domain.documents import DocumentKind
+from adapter.domain.readings import ReadingRules, ReadingsWindow
 from adapter.errors import ConfigurationError
 from adapter.persistence.database import make_engine, make_session_factory
 from adapter.persistence.replay_cache import DatabaseReplayCache
 from adapter.persistence.uow import UnitOfWork
 from adapter.services.acknowledgements import Acknowledger
 from adapter.services.intake import InboundParty, IntakeContext
+from adapter.services.readings import ReadingsContext
+from adapter.services.registry import RegistryContext, RegistryPage
+from adapter.services.routing import (
+    BILLING,
+    SupplierRoute,
+    parse_supplier_routes,
+    supplier_destination,
+)
+from adapter.services.settlement import on_settled
 from adapter.settings import PartySettings, Settings
 from adapter.signing import (
     SigningKey,
@@ -32,8 +46,12 @@ from adapter.signing import (
     XmlDsigSigner,
     load_signing_key,
 )
+from adapter.soap.billing import BillingClient
+from adapter.soap.client_factory import AckReader, SoapClientConfig, build_service
 from adapter.soap.intake_endpoint import IntakeEndpoint, create_intake_blueprint
-from adapter.soap.wsse import SigningIdentity
+from adapter.soap.supplier import SupplierClient
+from adapter.soap.transports import BillingTransport, SupplierTransport
+from adapter.soap.wsse import SigningIdentity, WsseSigner
 from adapter.soap.wsse_gate import WsseGate
 
 #: Which document kinds each counterparty may push to our intake service.
@@ -156,6 +174,103 @@ class Container:
         if key is None or cert is None:
             return None
         return SigningIdentity.from_pem(_read(key), _read(cert))
+
+    # ----- delivery -------------------------------------------------------------------------
+
+    @cached_property
+    def delivery_config(self) -> DeliveryConfig:
+        """Retry, breaker and lease settings of the delivery workers."""
+        d = self.settings.delivery
+        return DeliveryConfig(
+            retry_base=d.retry_base, retry_cap=d.retry_cap, max_attempts=d.max_attempts,
+            max_age=d.max_age, breaker_threshold=d.breaker_threshold,
+            breaker_cool_down=d.breaker_cool_down, lease=d.lease,
+            poll_interval=d.poll_interval, batch_size=d.batch_size,
+        )
+
+    def worker(
+        self, worker_id: str | None = None, *, transports: TransportFactory | None = None
+    ) -> Worker:
+        """A delivery worker whose settlements update the domain's timelines."""
+        return self.delivery_config.worker(self.session_factory, transports or self.transports,
+                                           clock=self.clock, worker_id=worker_id,
+                                           on_settled=on_settled)
+
+    def transports(self, destination: str) -> Transport:
+        """The transport for an outbox destination (``supplier:<EIC>`` or ``billing``)."""
+        if destination == BILLING:
+            return BillingTransport(self.billing_client)
+        supplier = self.settings.supplier
+        if destination == supplier_destination(supplier.eic) and supplier.endpoint:
+            return SupplierTransport(self.supplier_client)
+        raise ConfigurationError(f"Немає налаштованого з'єднання для «{destination}».",
+                                 code="CONFIG_NO_TRANSPORT")
+
+    @cached_property
+    def supplier_client(self) -> SupplierClient:
+        """The supplier ERP's SOAP service (endpoint from ADAPTER_SUPPLIER_ENDPOINT)."""
+        return SupplierClient(self._service("supplier", self.settings.supplier),
+                              AckReader(self.party_policy("supplier"), "supplier"))
+
+    @cached_property
+    def billing_client(self) -> BillingClient:
+        """The billing system's SOAP service (endpoint from ADAPTER_BILLING_ENDPOINT)."""
+        return BillingClient(self._service("billing", self.settings.billing),
+                             AckReader(self.party_policy("billing"), "billing"))
+
+    def _service(self, system: str, party: PartySettings) -> Any:
+        if not party.endpoint:
+            raise ConfigurationError(f"Не задано ADAPTER_{system.upper()}_ENDPOINT.",
+                                     code="CONFIG_NO_ENDPOINT")
+        wsse = None
+        if party.require_wsse and self.settings.signing_key and self.settings.signing_cert:
+            wsse = WsseSigner.from_pem(
+                _read(self.settings.signing_key), _read(self.settings.signing_cert),
+                peer_certs=[_load_cert(path) for path in party.pinned_certs])
+        config = SoapClientConfig(party.endpoint, timeout=self.settings.delivery.soap_timeout,
+                                  wsse=wsse)
+        return build_service(system, config)
+
+    # ----- readings and registry -------------------------------------------------------------
+
+    @cached_property
+    def supplier_routes(self) -> dict[str, SupplierRoute]:
+        """Every supplier we know and whether it has an integration (ADAPTER_SUPPLIERS_FILE)."""
+        routes = (parse_supplier_routes(_read(self.settings.suppliers_file))
+                  if self.settings.suppliers_file else {})
+        supplier = self.settings.supplier
+        if supplier.eic and supplier.eic not in routes:
+            routes[supplier.eic] = SupplierRoute(supplier.eic, "Постачальник",
+                                                 has_integration=bool(supplier.endpoint))
+        return routes
+
+    @cached_property
+    def readings(self) -> ReadingsContext:
+        """What submitting readings needs (the cabinet and ``adapter readings submit``)."""
+        r = self.settings.readings
+        return ReadingsContext(
+            uow=self.uow, policy=self.party_policy("consumer"), dso_eic=self.settings.dso_eic,
+            routes=self.supplier_routes, clock=self.clock,
+            window=ReadingsWindow(r.window_days_before, r.window_last_day),
+            rules=ReadingRules(implausible_factor=r.implausible_factor,
+                               volume_ceiling=r.volume_ceiling, enforce_window=r.enforce_window),
+            timezone=r.timezone, max_bytes=self.settings.max_request_bytes,
+        )
+
+    @cached_property
+    def registry(self) -> RegistryContext:
+        """What registry sync and import need."""
+        billing = self.settings.billing
+        return RegistryContext(
+            uow=self.uow, clock=self.clock,
+            fetch_page=self._fetch_registry_page if billing.endpoint else None,
+            policy=self.party_policy("billing") if _is_configured(billing) else None,
+            billing_eic=billing.eic or None,
+        )
+
+    def _fetch_registry_page(self, cursor: str | None) -> RegistryPage:
+        page = self.billing_client.get_registry(cursor)
+        return RegistryPage(page.registry, page.next_cursor if page.has_more else None)
 
     def soap_blueprints(self) -> list[Blueprint]:
         """The SOAP services this process serves."""

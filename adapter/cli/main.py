@@ -9,9 +9,14 @@ import click
 from adapter.cli.db import db
 from adapter.cli.demo import demo
 from adapter.cli.documents import documents
+from adapter.cli.outbox import outbox
 from adapter.cli.pki import pki
+from adapter.cli.readings import readings
+from adapter.cli.registry import registry
+from adapter.cli.sandbox import sandbox
 from adapter.cli.serve import serve
 from adapter.cli.signing import sign, verify
+from adapter.cli.worker import worker
 
 
 @click.group()
@@ -27,5 +32,6 @@ def cli(env_file: str | None) -> None:
         os.environ["ADAPTER_ENV_FILE"] = env_file
 
 
-for command in (db, demo, documents, pki, serve, sign, verify):
+for command in (db, demo, documents, outbox, pki, readings, registry, sandbox, serve, sign,
+                verify, worker):
     cli.add_command(command)

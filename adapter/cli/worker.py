@@ -6,32 +6,20 @@ import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import click
 
+from adapter.bootstrap import Container
 from adapter.cli.context import container as build
 from adapter.cli.context import reported_errors
-from adapter.delivery.config import DeliveryConfig
 from adapter.delivery.transport import TransportFactory
 from adapter.delivery.worker import Worker
-from adapter.errors import ConfigurationError
 
 
-def _transports(container: Any) -> TransportFactory:
-    transports = getattr(container, "transports", None)
-    if transports is None:
-        raise ConfigurationError("Транспорти доставки не налаштовано (container.transports).",
-                                 code="CONFIG_NO_TRANSPORTS")
-    return transports  # type: ignore[no-any-return]
-
-
-def build_worker(container: Any, *, worker_id: str | None = None,
+def build_worker(container: Container, *, worker_id: str | None = None,
                  transports: TransportFactory | None = None) -> Worker:
     """A worker from the container: its sessions, clock, delivery settings and transports."""
-    config = getattr(container, "delivery_config", None) or DeliveryConfig()
-    return config.worker(container.session_factory, transports or _transports(container),
-                         clock=container.clock, worker_id=worker_id)
+    return container.worker(worker_id, transports=transports)
 
 
 @contextmanager
@@ -48,17 +36,17 @@ def stop_on_signals(worker: Worker) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def run_worker(container: Any, *, once: bool = False, poll: float | None = None,
+def run_worker(container: Container, *, once: bool = False, poll: float | None = None,
                worker_id: str | None = None,
                transports: TransportFactory | None = None) -> Worker:
     """Run a worker (tests call this directly); returns it for its counters."""
     worker = build_worker(container, worker_id=worker_id, transports=transports)
-    config = getattr(container, "delivery_config", None) or DeliveryConfig()
     with stop_on_signals(worker):
         if once:
             worker.run_once()
         else:
-            worker.run_forever(poll if poll is not None else config.poll_interval)
+            default_poll = container.delivery_config.poll_interval
+            worker.run_forever(poll if poll is not None else default_poll)
     return worker
 
 

@@ -8,6 +8,7 @@ and the peer's idempotency key keeps the second delivery from having a second ef
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -125,9 +126,26 @@ class Outcome:
     undo_attempt: bool = False  # not_sent: the attempt does not count against the policy
 
 
+@dataclass(frozen=True)
+class Settlement:
+    """A message reached a final state: what the ``on_settled`` hook is told."""
+
+    message_id: int
+    destination: str
+    correlation_id: str | None
+    status: str
+    detail: str
+    at: datetime
+
+
+#: Called in the same transaction that settles a message, so the domain's own record of the
+#: delivery (e.g. a readings submission's timeline) can never disagree with the outbox.
+SettledHook = Callable[[Session, Settlement], None]
+
+
 def record_outcome(
     session_factory: sessionmaker[Session], claim: Claim, worker_id: str, outcome: Outcome,
-    now: datetime,
+    now: datetime, on_settled: SettledHook | None = None,
 ) -> bool:
     """Write the outcome if we still own the lease; False (and a note) when we do not."""
     with session_factory() as session, session.begin():
@@ -147,6 +165,9 @@ def record_outcome(
                 f"{outcome.error_code}: {outcome.error_message}")
             session.add(OutboxEventRecord(message_id=record.id, event=outcome.status, at=now,
                                           detail=detail, after_attempt=record.attempts_total))
+            if on_settled is not None:
+                on_settled(session, Settlement(record.id, record.destination,
+                                               record.correlation_id, outcome.status, detail, now))
         return True
 
 

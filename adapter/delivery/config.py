@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapter.delivery.breaker import Breakers, BreakerSettings
+from adapter.delivery.claims import SettledHook
 from adapter.delivery.policy import Policies, RetryPolicy
 from adapter.delivery.transport import TransportFactory
 from adapter.delivery.worker import Worker
@@ -42,9 +43,10 @@ class DeliveryConfig:
                         clock=clock)
 
     def worker(self, session_factory: sessionmaker[Session], transports: TransportFactory, *,
-               clock: Callable[[], datetime], worker_id: str | None = None) -> Worker:
+               clock: Callable[[], datetime], worker_id: str | None = None,
+               on_settled: SettledHook | None = None) -> Worker:
         """A worker configured from these settings."""
         return Worker(session_factory, transports, policies=self.policies(),
                       breakers=self.breakers(clock), clock=clock, worker_id=worker_id,
                       lease=self.lease, batch_size=self.batch_size,
-                      unconfigured_delay=self.unconfigured_delay)
+                      unconfigured_delay=self.unconfigured_delay, on_settled=on_settled)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapter.delivery.breaker import Breakers
-from adapter.delivery.claims import Claim, Outcome, claim_next, record_outcome
+from adapter.delivery.claims import Claim, Outcome, SettledHook, claim_next, record_outcome
 from adapter.delivery.lease import LeaseKeeper
 from adapter.delivery.outcomes import call_transport, outcome_of, peer_failed, unconfigured
 from adapter.delivery.policy import Policies
@@ -54,8 +54,10 @@ class Worker:
         heartbeat: float | None = None,
         batch_size: int = 50,
         unconfigured_delay: timedelta = timedelta(minutes=1),
+        on_settled: SettledHook | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._on_settled = on_settled
         self._transports = transports
         self.policies = policies or Policies()
         self.breakers = breakers or Breakers(clock=clock)
@@ -143,6 +145,6 @@ class Worker:
 
     def _record(self, claim: Claim, outcome: Outcome) -> None:
         kept = record_outcome(self._session_factory, claim, self.worker_id, outcome,
-                              self._clock())
+                              self._clock(), self._on_settled)
         log.info("message %s (%s): %s%s", claim.message.id, claim.message.idempotency_key,
                  outcome.attempt_outcome, "" if kept else " (lease lost, result discarded)")

@@ -55,6 +55,7 @@ from adapter.xml_schemas import EXCHANGE_NS, kind_of, validate
 
 QUEUED = "queued"
 DELIVERED = "delivered"
+DELIVERY_FAILED = "delivery_failed"
 
 
 class Enqueue(Protocol):
@@ -362,10 +363,7 @@ def record_delivery(
     For the delivery engine's "delivered" hook; the submission becomes ``delivered`` once its
     supplier has it. False when ``correlation`` is not a readings submission.
     """
-    prefix = "readings:"
-    if not correlation or not correlation.startswith(prefix):
-        return False
-    record = session.get(ReadingSubmissionRecord, int(correlation[len(prefix):]))
+    record = _submission_for(session, correlation)
     if record is None:
         return False
     record.events.append(ReadingEventRecord(event=DELIVERED, at=at,
@@ -373,6 +371,31 @@ def record_delivery(
     if destination.startswith("supplier:"):
         record.status = DELIVERED
     return True
+
+
+def record_delivery_failure(
+    session: Session, correlation: str | None, destination: str, *, at: datetime,
+    detail: str = "",
+) -> bool:
+    """Note that the outbox gave up delivering a submission (a dead letter; see the reason).
+
+    The operator can replay the message; a later delivery adds its own ``delivered`` event.
+    """
+    record = _submission_for(session, correlation)
+    if record is None:
+        return False
+    record.events.append(ReadingEventRecord(event=DELIVERY_FAILED, at=at,
+                                            detail=f"{destination} {detail}".strip()))
+    if destination.startswith("supplier:"):
+        record.status = DELIVERY_FAILED
+    return True
+
+
+def _submission_for(session: Session, correlation: str | None) -> ReadingSubmissionRecord | None:
+    prefix = "readings:"
+    if not correlation or not correlation.startswith(prefix):
+        return None
+    return session.get(ReadingSubmissionRecord, int(correlation[len(prefix):]))
 
 
 def timeline(session: Session, submission_id: int) -> list[tuple[str, datetime, str]]:
