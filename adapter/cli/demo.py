@@ -1,28 +1,16 @@
-"""``adapter demo``: the whole system on its embedded default, for a newcomer to look at.
-
-It creates (once) a sandbox PKI and its settings under ``var/``, migrates the SQLite database
-and starts the cabinet with the SOAP endpoint, printing where to look.
-"""
+"""``adapter demo``: the whole system on its embedded default, for a newcomer to look at."""
 
 from __future__ import annotations
 
-import os
+import logging
+import signal
+import threading
 from pathlib import Path
 
 import click
 
 from adapter.cli.context import reported_errors
-from adapter.cli.pki import write_sandbox_env
-from adapter.pki.sandbox import generate_sandbox_pki
-
-
-def ensure_sandbox(var: Path) -> Path:
-    """The sandbox settings file under ``var``, creating the PKI on first use."""
-    env_file = var / "sandbox" / "adapter.env"
-    if not env_file.exists():
-        click.echo(f"==> створюю пісочну PKI у {env_file.parent}")
-        write_sandbox_env(generate_sandbox_pki(env_file.parent))
-    return env_file
+from adapter.runtime import EmbeddedSystem
 
 
 @click.command()
@@ -30,22 +18,37 @@ def ensure_sandbox(var: Path) -> Path:
               type=click.Path(file_okay=False), help="Каталог для бази, ключів і журналів.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def demo(var_dir: str, host: str, port: int) -> None:
+@click.option("--supplier-port", default=8101, show_default=True, type=int)
+@click.option("--billing-port", default=8102, show_default=True, type=int)
+def demo(var_dir: str, host: str, port: int, supplier_port: int, billing_port: int) -> None:
     """Запустити всю систему на вбудованих налаштуваннях (SQLite, пісочниця, демо-дані)."""
-    from werkzeug.serving import run_simple
-
-    from adapter.persistence import migrate
-    from web import create_app
-
-    var = Path(var_dir).resolve()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in the demo
+    var = Path(var_dir)
+    system = EmbeddedSystem(var, host=host, port=port, supplier_port=supplier_port,
+                            billing_port=billing_port)
+    click.echo("==> запускаю кабінет, SOAP-сервіс, воркер доставки, пісочні постачальника і білінг")
     with reported_errors():
-        env_file = ensure_sandbox(var)
-        os.environ.setdefault("ADAPTER_ENV_FILE", str(env_file))
-        os.environ.setdefault("ADAPTER_DATABASE_URL", f"sqlite:///{var / 'adapter.sqlite3'}")
-        app = create_app()
-        migrate.upgrade(app.extensions["adapter"].engine)
-    click.echo(f"Кабінет:        http://{host}:{port}/")
-    click.echo(f"SOAP (WSDL):    http://{host}:{port}/soap/intake?wsdl")
-    click.echo(f"Налаштування:   {env_file}")
-    click.echo("Зупинити: Ctrl+C")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+        urls = system.start()
+    env = f"--env-file {urls.env_file}"
+    click.echo(f"""
+Кабінет:                 {urls.cabinet}
+Наш SOAP-сервіс (WSDL):  {urls.intake_wsdl}
+Пісочний постачальник:   {urls.supplier}?wsdl
+Пісочний білінг:         {urls.billing}?wsdl
+
+Що подивитися (в іншому терміналі, з цього ж каталогу):
+  .venv/bin/adapter {env} documents list      отримані рахунки й акти
+  .venv/bin/adapter {env} outbox list         доставка показників постачальнику й білінгу
+  .venv/bin/adapter sandbox ledger --ledger {var / 'supplier-ledger.sqlite3'}
+Демо-показники вже подано від імені споживача 270000001 (ТОВ Джерело).
+Зупинити: Ctrl+C""")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        system.stop()
+        click.echo("Зупинено.")

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from adapter.pki.env_file import SANDBOX_EICS
+
 #: The sandbox parties' EICs (valid check characters; see docs/contracts.md).
-DSO_EIC = "62X0000000000012"
-SUPPLIER_EIC = "62X0000000000020"
-BILLING_EIC = "62X000000000003Z"
+DSO_EIC = SANDBOX_EICS["dso"]
+SUPPLIER_EIC = SANDBOX_EICS["supplier"]
+BILLING_EIC = SANDBOX_EICS["billing"]
 
 
 @dataclass(frozen=True)
