@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapter.persistence import cabinet_models, models, outbox_models, registry_models
+from adapter.persistence.exchange_models import ExchangeCursorRecord  # noqa: F401 - exchange_*
 from adapter.persistence.models import Base
 
 __all__ = ["Base", "cabinet_models", "models", "outbox_models", "registry_models"]
