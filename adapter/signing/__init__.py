@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from adapter.signing.keys import SigningKey, load_signing_key
 from adapter.signing.policy import TrustedParty, VerificationPolicy
+from adapter.signing.remote import (
+    RemoteSigningRequest,
+    complete_remote_signature,
+    prepare_remote_signature,
+)
 from adapter.signing.result import SignerInfo, VerifiedDocument
 from adapter.signing.signer import Signer, XmlDsigSigner, sign
 from adapter.signing.trust import clear_cache as clear_trust_cache
 from adapter.signing.verifier import verify
 
 __all__ = [
+    "RemoteSigningRequest",
     "Signer",
     "SignerInfo",
     "SigningKey",
@@ -23,7 +29,9 @@ __all__ = [
     "VerifiedDocument",
     "XmlDsigSigner",
     "clear_trust_cache",
+    "complete_remote_signature",
     "load_signing_key",
+    "prepare_remote_signature",
     "sign",
     "verify",
 ]

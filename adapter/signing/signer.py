@@ -80,24 +80,11 @@ class XmlDsigSigner:
             raise SignatureError(
                 f"xmlsec не зміг підписати документ: {exc}", code="SIG_SIGN_FAILED"
             ) from exc
-        return _splice(xml, root, signature)
+        return splice_signature(xml, root, signature)
 
     def _template(self, doc_id: str) -> etree._Element:
         signature_id = f"sig-{uuid.uuid4().hex}"
-        signature = xmlsec.template.create(
-            etree.Element("placeholder"),
-            xmlsec.constants.TransformExclC14N,
-            _TRANSFORMS[self.key.signature_method],
-            ns="ds",
-            name=signature_id,  # type: ignore[call-arg]  # the C signature says "name"; stub says "id"
-        )
-        ref = xmlsec.template.add_reference(
-            signature, xmlsec.constants.TransformSha256, uri=f"#{doc_id}"
-        )
-        xmlsec.template.add_transform(ref, xmlsec.constants.TransformEnveloped)
-        xmlsec.template.add_transform(ref, xmlsec.constants.TransformExclC14N)
-        key_info = xmlsec.template.ensure_key_info(signature)
-        xmlsec.template.x509_data_add_certificate(xmlsec.template.add_x509_data(key_info))
+        signature = signature_template(doc_id, self.key.signature_method, signature_id)
         if self.xades:
             props_id = f"{signature_id}-signedprops"
             props_ref = xmlsec.template.add_reference(
@@ -115,6 +102,25 @@ class XmlDsigSigner:
         return signature
 
 
+def signature_template(doc_id: str, signature_method: str, signature_id: str) -> etree._Element:
+    """An empty ds:Signature over ``#doc_id``: enveloped + exclusive c14n, SHA-256, X509Data."""
+    signature = xmlsec.template.create(
+        etree.Element("placeholder"),
+        xmlsec.constants.TransformExclC14N,
+        _TRANSFORMS[signature_method],
+        ns="ds",
+        name=signature_id,  # type: ignore[call-arg]  # the C signature says "name"; stub says "id"
+    )
+    ref = xmlsec.template.add_reference(
+        signature, xmlsec.constants.TransformSha256, uri=f"#{doc_id}"
+    )
+    xmlsec.template.add_transform(ref, xmlsec.constants.TransformEnveloped)
+    xmlsec.template.add_transform(ref, xmlsec.constants.TransformExclC14N)
+    key_info = xmlsec.template.ensure_key_info(signature)
+    xmlsec.template.x509_data_add_certificate(xmlsec.template.add_x509_data(key_info))
+    return signature
+
+
 def sign(xml: bytes, *, key: SigningKey, xades: bool = False) -> bytes:
     """Sign ``xml`` (enveloped, SHA-256, RSA-SHA256 or ECDSA-SHA256 by key) and return new bytes.
 
@@ -126,7 +132,7 @@ def sign(xml: bytes, *, key: SigningKey, xades: bool = False) -> bytes:
     return XmlDsigSigner(key, xades=xades).sign(xml)
 
 
-def _splice(original: bytes, root: etree._Element, signature: etree._Element) -> bytes:
+def splice_signature(original: bytes, root: etree._Element, signature: etree._Element) -> bytes:
     """Insert the serialized signature before the root's end tag, leaving every other byte alone."""
     sig_bytes = etree.tostring(signature)
     end = _root_end_tag_offset(original, root)
