@@ -297,13 +297,14 @@ def load_session(ctx: CabinetContext, token: str) -> CurrentUser | None:
             .join(OrganisationRecord, OrganisationRecord.id == UserRecord.organisation_id)
             .where(SessionRecord.token_hash == digest(token))
         ).first()
-    if row is None:
-        return None
-    record, user, org = row
-    if record.revoked_at is not None or record.expires_at <= ctx.clock() or user.status != "active":
-        return None
-    return CurrentUser(user.id, user.email, user.role, org.id, org.contract_number, org.name,
-                       org.edrpou, record.token_hash)
+        if row is None:
+            return None
+        record, user, org = row
+        if record.revoked_at is not None or record.expires_at <= ctx.clock() \
+                or user.status != "active":
+            return None
+        return CurrentUser(user.id, user.email, user.role, org.id, org.contract_number,
+                           org.name, org.edrpou, record.token_hash)
 
 
 def revoke_sessions(session: Session, user_id: int, *, now: datetime,

@@ -70,12 +70,12 @@ def submit_feedback(ctx: CabinetContext, form: FeedbackForm, *, ip: str,
         audit(unit, "feedback", at=now, ip=ip, user_id=user_id, login=record.email,
               detail={"feedback_id": record.id})
         unit.commit()
-        feedback_id = record.id
+        feedback_id, sender = record.id, record.email
         message = texts.feedback(ctx.config.dso_feedback_email, name=record.name,
                                  email=record.email, contract=record.contract_number,
                                  subject=record.subject, message=record.message,
                                  feedback_id=feedback_id)
-    if send_mail(ctx, message, ip=ip, login=record.email):
+    if send_mail(ctx, message, ip=ip, login=sender):
         with ctx.uow() as unit:
             stored = unit.session.get(FeedbackRecord, feedback_id)
             if stored is not None:
