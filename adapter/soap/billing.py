@@ -9,21 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zeep.proxy import ServiceProxy
-
 from adapter.domain.documents import ConsumerRegistry
 from adapter.errors import AdapterError, PermanentRemoteError, SignatureError
 from adapter.mappers import read_document
 from adapter.signing import verify
-from adapter.soap.client_factory import (
-    Ack,
-    AckReader,
-    FetchedPage,
-    bad_signature,
-    call_remote,
-    fetched_page,
-    idempotency_header,
-)
+from adapter.soap.client_factory import Ack, PeerClient, bad_signature, call_remote
 
 SYSTEM = "billing"
 
@@ -38,12 +28,10 @@ class RegistryPage:
     has_more: bool
 
 
-class BillingClient:
+class BillingClient(PeerClient):
     """Intention-revealing calls of billing's service."""
 
-    def __init__(self, service: ServiceProxy, acks: AckReader) -> None:
-        self._service = service
-        self._acks = acks
+    system = SYSTEM
 
     def get_registry(self, cursor: str | None = None) -> RegistryPage:
         """The registry page after ``cursor`` (None: the first), verified and read."""
@@ -60,22 +48,6 @@ class BillingClient:
     def submit_payment_notice(self, signed: bytes, *, idempotency_key: str) -> Ack:
         """Send a signed PaymentNotice."""
         return self._submit("SubmitPaymentNotice", signed, idempotency_key)
-
-    def fetch_documents(self, cursor: str | None, limit: int = 100) -> FetchedPage:
-        """Up to ``limit`` signed distribution/reactive documents issued after ``cursor``."""
-        result = call_remote(
-            SYSTEM, "FetchDocuments",
-            lambda: self._service.FetchDocuments(cursor=cursor, limit=limit),
-        )
-        return fetched_page(result)
-
-    def _submit(self, operation: str, signed: bytes, key: str) -> Ack:
-        method = getattr(self._service, operation)
-        result = call_remote(
-            SYSTEM, operation,
-            lambda: method(document=signed, _soapheaders=[idempotency_header(key)]),
-        )
-        return self._acks.read(f"{SYSTEM}.{operation}", result.acknowledgement, signed)
 
     def _read_registry(self, raw: bytes) -> ConsumerRegistry:
         where = f"{SYSTEM}.GetRegistry"

@@ -263,3 +263,36 @@ def fetched_page(result: Any) -> FetchedPage:
         next_cursor=result.nextCursor or "",
         has_more=bool(result.hasMore),
     )
+
+
+class PeerClient:
+    """What every counterparty client shares: submitting a signed document, fetching by cursor.
+
+    Subclasses set ``system`` and add their intention-revealing operations.
+    """
+
+    system: str = ""
+
+    def __init__(self, service: Any, acks: AckReader) -> None:
+        self._service = service
+        self._acks = acks
+
+    def fetch_documents(self, cursor: str | None, limit: int = 100) -> FetchedPage:
+        """Up to ``limit`` signed documents issued after ``cursor`` (None: from the start).
+
+        The documents are returned as received; they go through the intake pipeline
+        (``submit_document``), which verifies them like any pushed document.
+        """
+        result = call_remote(
+            self.system, "FetchDocuments",
+            lambda: self._service.FetchDocuments(cursor=cursor, limit=limit),
+        )
+        return fetched_page(result)
+
+    def _submit(self, operation: str, signed: bytes, key: str) -> Ack:
+        method = getattr(self._service, operation)
+        result = call_remote(
+            self.system, operation,
+            lambda: method(document=signed, _soapheaders=[idempotency_header(key)]),
+        )
+        return self._acks.read(f"{self.system}.{operation}", result.acknowledgement, signed)

@@ -9,26 +9,15 @@ the supplier deduplicates on.
 
 from __future__ import annotations
 
-from zeep.proxy import ServiceProxy
-
-from adapter.soap.client_factory import (
-    Ack,
-    AckReader,
-    FetchedPage,
-    call_remote,
-    fetched_page,
-    idempotency_header,
-)
+from adapter.soap.client_factory import Ack, PeerClient
 
 SYSTEM = "supplier"
 
 
-class SupplierClient:
+class SupplierClient(PeerClient):
     """Intention-revealing calls of the supplier's service."""
 
-    def __init__(self, service: ServiceProxy, acks: AckReader) -> None:
-        self._service = service
-        self._acks = acks
+    system = SYSTEM
 
     def submit_meter_readings(self, signed: bytes, *, idempotency_key: str) -> Ack:
         """Send a signed MeterReadingsDocument; A01/A51 returned, A02 and failures raised."""
@@ -37,23 +26,3 @@ class SupplierClient:
     def submit_act_countersignature(self, signed: bytes, *, idempotency_key: str) -> Ack:
         """Send a signed ActCountersignature of an act the supplier issued."""
         return self._submit("SubmitActCountersignature", signed, idempotency_key)
-
-    def fetch_documents(self, cursor: str | None, limit: int = 100) -> FetchedPage:
-        """Up to ``limit`` signed documents issued after ``cursor`` (None: from the start).
-
-        The documents are returned as received; they go through the intake pipeline
-        (``submit_document``), which verifies them like any pushed document.
-        """
-        result = call_remote(
-            SYSTEM, "FetchDocuments",
-            lambda: self._service.FetchDocuments(cursor=cursor, limit=limit),
-        )
-        return fetched_page(result)
-
-    def _submit(self, operation: str, signed: bytes, key: str) -> Ack:
-        method = getattr(self._service, operation)
-        result = call_remote(
-            SYSTEM, operation,
-            lambda: method(document=signed, _soapheaders=[idempotency_header(key)]),
-        )
-        return self._acks.read(f"{SYSTEM}.{operation}", result.acknowledgement, signed)
