@@ -16,9 +16,13 @@ from flask import Blueprint, Flask, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.wrappers import Response
 
-from adapter.mail import MailConfig, Mailer, build_mailer
+from adapter.mail import Mailer, build_mailer
 from adapter.persistence.uow import UnitOfWork
-from adapter.services.accounts import CabinetConfig, CabinetContext
+from adapter.services.accounts import (
+    CabinetConfig,
+    CabinetContext,
+    cabinet_config_from_settings,
+)
 from adapter.services.registration import DbRegistryLookup, RegistryLookup
 from web.views import account, auth, dashboard, devmail, public
 from web.views.common import current_user
@@ -83,34 +87,6 @@ def register_cabinet(
     for status in (403, 404, 405, 413, 500):
         app.register_error_handler(status, _error_page)
     return ctx
-
-
-def cabinet_config_from_settings(settings: Any) -> CabinetConfig:
-    """Build the cabinet's config from ``Settings`` (fields listed in docs/cabinet.md).
-
-    Fields the settings do not have yet fall back to the defaults, so the cabinet runs before
-    every setting exists.
-    """
-    def get(name: str, default: Any) -> Any:
-        return getattr(settings, name, default) if settings is not None else default
-
-    defaults, mail = CabinetConfig(), MailConfig()
-    return CabinetConfig(
-        public_url=get("public_url", defaults.public_url),
-        cookie_secure=get("cookie_secure", defaults.cookie_secure),
-        dso_feedback_email=get("dso_feedback_email", defaults.dso_feedback_email),
-        dev_mail=get("dev_mail", defaults.dev_mail),
-        mail=MailConfig(
-            backend=get("mail_backend", mail.backend),
-            sender=get("mail_from", mail.sender),
-            smtp_host=get("smtp_host", mail.smtp_host),
-            smtp_port=get("smtp_port", mail.smtp_port),
-            smtp_security=get("smtp_security", mail.smtp_security),
-            smtp_username=get("smtp_username", mail.smtp_username),
-            smtp_password=get("smtp_password", mail.smtp_password),
-            smtp_timeout=get("smtp_timeout", mail.smtp_timeout),
-        ),
-    )
 
 
 def _absolute(config: CabinetConfig, endpoint: str, token: str) -> str:
