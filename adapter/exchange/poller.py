@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 #: ``fetch(cursor, limit)``: one page of a peer's documents (SupplierClient.fetch_documents...).
 Fetch = Callable[[str | None, int], FetchedPage]
 Submit = Callable[[IntakeContext, bytes], IntakeOutcome]
+OnResult = Callable[["PollResult"], None]
 
 CHANNEL = "pull"
 
@@ -109,6 +110,7 @@ class Poller:
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] = _utcnow,
         submit: Submit = _submit_pulled,
+        on_result: OnResult | None = None,
     ) -> None:
         self._intake = intake
         self._sources = dict(sources)
@@ -117,6 +119,7 @@ class Poller:
         self._backoff = backoff or Backoff()
         self._clock = clock
         self._submit = submit
+        self._on_result = on_result
         self._failures: dict[str, int] = {}
         self._not_before: dict[str, datetime] = {}
         self._stopping = threading.Event()
@@ -136,16 +139,22 @@ class Poller:
         return self._stopping.is_set()
 
     def run_once(self) -> list[PollResult]:
-        """One round: every peer that is not backing off, up to ``max_pages`` pages each."""
+        """One round: every peer that is not backing off, up to ``max_pages`` pages each.
+
+        ``on_result`` (if given) hears about each peer's result as soon as it is known.
+        """
         results = []
         for peer in self._sources:
             if self.stopping:
                 break
             not_before = self._not_before.get(peer)
             if not_before is not None and self._clock() < not_before:
-                results.append(PollResult(peer, skipped_until=not_before))
-                continue
-            results.append(self.poll(peer))
+                result = PollResult(peer, skipped_until=not_before)
+            else:
+                result = self.poll(peer)
+            results.append(result)
+            if self._on_result is not None:
+                self._on_result(result)
         return results
 
     def run_forever(self, interval: float = 30.0) -> None:
