@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -49,7 +49,6 @@ from adapter.services.readings import SubmissionStatus, submit_readings
 from adapter.services.registry import sync_registry
 from adapter.settings import Settings
 from adapter.signing import SigningKey, load_signing_key, sign
-from tests.support.database import fresh_postgres_url
 
 ROOT = Path(__file__).resolve().parents[3]
 DSO_EIC = "62X0000000000012"
@@ -351,11 +350,6 @@ def attempts(container: Container) -> list[OutboxAttemptRecord]:
                                     .order_by(OutboxAttemptRecord.id)))
         session.expunge_all()
         return rows
-
-
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema (skipped without ADAPTER_TEST_POSTGRES_URL), dropped after."""
-    return fresh_postgres_url()
 
 
 def kill_mid_delivery(container: Container, env: dict[str, str], worker_id: str,
