@@ -83,7 +83,7 @@ def test_files_watch_once_reports_each_file_and_a_summary(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "a.xml: A01 прийнято -> processed/"
-    assert lines[1].startswith("b.xml: A02 відхилено -> rejected/ (SIG_")
+    assert lines[1].startswith("b.xml: A02 відхилено -> rejected/ (SIG_INVALID: ")
     assert lines[2] == ("Оброблено файлів: 2 (прийнято 1, вже отримано 0, відхилено 1); "
                         "пропущено: 0.")
     assert (inbox / "c.xml.part").exists()

@@ -8,8 +8,15 @@ from adapter.bootstrap import Container
 from adapter.exchange import Poller, cursor_states, load_cursor
 from adapter.exchange import cursors as cursors_module
 from adapter.sandbox import FaultConfig
+from adapter.soap.client_factory import FetchedPage
 from adapter.soap.transports import BillingTransport, SupplierTransport
-from tests.integration.exchange.conftest import MakeContainer, stored
+from tests.integration.exchange.conftest import (
+    MakeContainer,
+    distribution_invoice,
+    rejection_codes,
+    signed_by,
+    stored,
+)
 from tests.integration.sandbox.conftest import Sandbox, outbound, readings_document
 from tests.support.exchange import BILLING_EIC
 
@@ -103,3 +110,21 @@ def test_transient_fetch_error_keeps_cursor_and_backs_off(start_peer,
     assert load_cursor(container.uow, "billing") is None
     [state] = cursor_states(container.uow)
     assert (state.failures, state.last_error_code) == (1, "REMOTE_SERVER_FAULT")
+
+
+def test_a_rejected_document_is_recorded_and_the_cursor_moves_past_it(
+    sandbox_pki, make_container: MakeContainer
+):
+    good = signed_by(sandbox_pki, distribution_invoice())
+    tampered = signed_by(sandbox_pki, distribution_invoice("RD-P9")).replace(
+        b"<quantity>500<", b"<quantity>800<", 1)
+    pages = {None: FetchedPage([tampered, good], "2", has_more=False)}
+    container = make_container()
+    poller = Poller(container.intake, {"billing": lambda cursor, limit: pages[cursor]})
+
+    [result] = poller.run_once()
+
+    assert (result.accepted, result.rejected, result.rejection_codes) == (1, 1, ["SIG_INVALID"])
+    assert load_cursor(container.uow, "billing") == "2"
+    assert rejection_codes(container) == ["SIG_INVALID"]
+    assert [channel for _, _, channel in stored(container)] == ["pull"]
