@@ -25,6 +25,7 @@ from adapter.delivery.policy import Policies
 from adapter.delivery.reaper import reap_expired_leases
 from adapter.delivery.transport import TransportFactory
 from adapter.errors import ConfigurationError
+from adapter.observability.correlation import bound, message_correlation
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,18 @@ class Worker:
                           lease_until=now + self.lease, exclude=self.breakers.blocked())
 
     def _process(self, claim: Claim) -> None:
+        # Every log line of this delivery (here, in the SOAP client, in the hooks) carries the
+        # request's correlation id recorded at enqueue, else the outbox's own (readings:<id>).
+        message = claim.message
+        correlation = message_correlation(self._session_factory, message.id)
+        with bound(correlation or message.correlation_id):
+            log.info("delivering message %s to %s (attempt %d)", message.id,
+                     message.destination, message.attempts,
+                     extra={"outbox_message_id": message.id, "destination": message.destination,
+                            "attempt": message.attempts})
+            self._deliver(claim)
+
+    def _deliver(self, claim: Claim) -> None:
         message = claim.message
         breaker = self.breakers[message.destination]
         try:
@@ -147,4 +160,6 @@ class Worker:
         kept = record_outcome(self._session_factory, claim, self.worker_id, outcome,
                               self._clock(), self._on_settled)
         log.info("message %s (%s): %s%s", claim.message.id, claim.message.idempotency_key,
-                 outcome.attempt_outcome, "" if kept else " (lease lost, result discarded)")
+                 outcome.attempt_outcome, "" if kept else " (lease lost, result discarded)",
+                 extra={"outbox_message_id": claim.message.id, "outcome": outcome.attempt_outcome,
+                        "error_code": outcome.error_code})

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from adapter.errors import (
     TransientRemoteError,
 )
 from adapter.mappers import read_document, read_header
+from adapter.observability.correlation import current_correlation_id
 from adapter.safexml import parse_xml
 from adapter.signing import VerificationPolicy, verify
 from adapter.soap.envelope import ERROR_NS
@@ -42,6 +44,8 @@ from adapter.xml_schemas import wsdl_path
 WSA_NS = "http://www.w3.org/2005/08/addressing"
 #: The prefix that turns an idempotency key into a MessageID URI; peers strip it.
 IDEMPOTENCY_URN = "urn:roe:idempotency:"
+#: ``wsa:RelatesTo/@RelationshipType`` of the header carrying our correlation id.
+CORRELATION_RELATIONSHIP = "urn:roe:correlation"
 
 _BINDINGS = {
     "supplier": "{urn:roe:exchange:supplier:1}SupplierBinding",
@@ -51,6 +55,7 @@ _BINDINGS = {
 _RETRYABLE_4XX = frozenset({408, 425, 429})
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,27 @@ def idempotency_header(key: str) -> etree._Element:
     element = etree.Element(f"{{{WSA_NS}}}MessageID", nsmap={"wsa": WSA_NS})
     element.text = IDEMPOTENCY_URN + key
     return element
+
+
+def correlation_header(correlation_id: str) -> etree._Element:
+    """``<wsa:RelatesTo RelationshipType="urn:roe:correlation">ID</wsa:RelatesTo>``.
+
+    Carries our correlation id (the cabinet request's ``X-Request-ID``) so the peer's logs can
+    be matched with ours; peers that do not know it ignore it (no ``mustUnderstand``).
+    """
+    element = etree.Element(f"{{{WSA_NS}}}RelatesTo", nsmap={"wsa": WSA_NS})
+    element.set("RelationshipType", CORRELATION_RELATIONSHIP)
+    element.text = correlation_id
+    return element
+
+
+def request_headers(key: str) -> list[etree._Element]:
+    """The SOAP headers of a submission: the idempotency key, and the correlation id if bound."""
+    correlation_id = current_correlation_id()
+    headers = [idempotency_header(key)]
+    if correlation_id:
+        headers.append(correlation_header(correlation_id))
+    return headers
 
 
 def call_remote(system: str, operation: str, call: Callable[[], T]) -> T:
@@ -293,6 +319,9 @@ class PeerClient:
         method = getattr(self._service, operation)
         result = call_remote(
             self.system, operation,
-            lambda: method(document=signed, _soapheaders=[idempotency_header(key)]),
+            lambda: method(document=signed, _soapheaders=request_headers(key)),
         )
-        return self._acks.read(f"{self.system}.{operation}", result.acknowledgement, signed)
+        ack = self._acks.read(f"{self.system}.{operation}", result.acknowledgement, signed)
+        log.info("%s.%s: acknowledgement %s received", self.system, operation, ack.code,
+                 extra={"ack_code": ack.code, "idempotency_key": key})
+        return ack
