@@ -40,12 +40,14 @@ def test_a_link_used_by_a_racing_request_is_used_once(cabinet: Cabinet) -> None:
                             email="x@y.test")
         unit.commit()
     with cabinet.ctx.uow() as slow, cabinet.ctx.uow() as fast:
-        peek_token(slow.session, token, "invite", now=now)  # the slow request sees it unused
+        # The slow request has loaded the row and seen it unused (it keeps it loaded).
+        seen = peek_token(slow.session, token, "invite", now=now)
         slow.commit()  # (SQLite: let the fast one write)
         use_token(fast.session, token, "invite", now=now)
         fast.commit()
         with pytest.raises(FormInvalid) as caught:  # its conditional UPDATE finds it used
             use_token(slow.session, token, "invite", now=now)
+        assert seen.used_at is None  # it really went by its stale view, up to the UPDATE
     assert caught.value.codes == {"TOKEN_USED"}
 
 
