@@ -5,5 +5,6 @@ from __future__ import annotations
 from adapter.persistence import cabinet_models, models, outbox_models, registry_models
 from adapter.persistence.exchange_models import ExchangeCursorRecord  # noqa: F401 - exchange_*
 from adapter.persistence.models import Base
+from adapter.persistence.payments_models import PaymentRecord  # noqa: F401 - payments_*
 
 __all__ = ["Base", "cabinet_models", "models", "outbox_models", "registry_models"]

@@ -1,0 +1,364 @@
+"""Online payment of invoices through a LiqPay-compatible checkout.
+
+:func:`start_payment` turns one of the consumer's invoices into a signed checkout form and a
+``pending`` order. :func:`handle_callback` is what the provider's server-to-server callback calls:
+the signature is checked in constant time, the order must exist with the same amount and currency,
+and a success marks the order ``paid``, the invoice paid and enqueues a signed PaymentNotice to
+billing, all in one transaction. Callbacks are idempotent; the rules are in docs/payments.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from adapter.delivery.outbox import enqueue
+from adapter.domain.documents import (
+    INVOICE_KINDS,
+    DocumentHeader,
+    DocumentKind,
+    DocumentRef,
+    PaymentNotice,
+)
+from adapter.domain.money import is_money
+from adapter.errors import ConfigurationError, SignatureError, ValidationError
+from adapter.mappers import write_document
+from adapter.payments import liqpay
+from adapter.persistence.models import InboundDocumentRecord
+from adapter.persistence.payments_models import InvoicePaymentStatusRecord, PaymentRecord
+from adapter.persistence.uow import UnitOfWork
+from adapter.services.routing import BILLING
+from adapter.signing import Signer
+
+PENDING, PAID, FAILED, REVERSED = "pending", "paid", "failed", "reversed"
+#: What :func:`handle_callback` reports when a callback changes nothing.
+ALREADY_PROCESSED = "already_processed"
+CURRENCY = "UAH"
+
+Audit = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class PaymentsContext:
+    """What online payment needs, injected by the composition root."""
+
+    uow: Callable[[], UnitOfWork]
+    signer: Signer
+    clock: Callable[[], datetime]
+    dso_eic: str
+    billing_eic: str
+    public_key: str
+    private_key: str = field(repr=False)
+    checkout_url: str = liqpay.CHECKOUT_URL
+    result_url: str = ""
+    server_url: str = ""
+    #: Accept LiqPay's ``sandbox`` status as a payment (test mode; never in production).
+    sandbox: bool = False
+    #: ``audit(event, **fields)``, called after each commit (payment_started/paid/failed...).
+    audit: Audit | None = None
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """The form the consumer's browser posts to ``action_url`` (fields ``data``, ``signature``)."""
+
+    action_url: str
+    data: str
+    signature: str
+    order_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    """What a callback did: ``paid``, ``failed``, ``reversed``, ``pending`` or already processed."""
+
+    result: str
+    order_id: str
+    status: str
+    message: str
+    outbox_message_id: int | None = None
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    """One order, for the cabinet's payment history."""
+
+    order_id: str
+    document_id: int
+    amount: Decimal
+    currency: str
+    status: str
+    created_at: datetime
+    paid_at: datetime | None
+    provider_payment_id: str | None
+
+
+def start_payment(ctx: PaymentsContext, *, contract: str, document_id: int) -> Checkout:
+    """Open a ``pending`` order for one of ``contract``'s unpaid invoices; its checkout form."""
+    _require_keys(ctx)
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        invoice = _own_invoice(uow.session, contract, document_id)
+        if _paid_status(uow.session, document_id) is not None:
+            raise ValidationError("Рахунок уже оплачено.", code="PAY_ALREADY_PAID")
+        amount = _invoice_amount(invoice)
+        order_id = uuid.uuid4().hex
+        uow.session.add(PaymentRecord(
+            order_id=order_id, document_id=document_id, contract_number=contract,
+            amount=amount, currency=CURRENCY, status=PENDING, created_at=now, updated_at=now))
+        uow.commit()
+    params = liqpay.checkout_params(
+        public_key=ctx.public_key, amount=amount, description=_description(invoice, contract),
+        order_id=order_id, result_url=ctx.result_url, server_url=ctx.server_url,
+        currency=CURRENCY, sandbox=ctx.sandbox)
+    data = liqpay.encode(params)
+    _audit(ctx, "payment_started", order_id=order_id, document_id=document_id,
+           contract=contract, amount=str(amount))
+    return Checkout(ctx.checkout_url, data, liqpay.sign(data, ctx.private_key), order_id, amount)
+
+
+def handle_callback(ctx: PaymentsContext, *, data: str, signature: str) -> CallbackOutcome:
+    """Apply the provider's callback; ``PAY_*`` errors for anything we must not believe."""
+    _require_keys(ctx)
+    try:
+        liqpay.verify(data, signature, ctx.private_key)
+        callback = liqpay.read_callback(liqpay.decode(data))
+        _check_provider(ctx, callback)
+        outcome = _apply(ctx, callback)
+    except (SignatureError, ValidationError) as error:
+        _audit(ctx, "payment_callback_refused", code=error.code, message=error.message)
+        raise
+    if outcome.result != ALREADY_PROCESSED:
+        event = "payment_duplicate" if outcome.duplicate else f"payment_{outcome.result}"
+        _audit(ctx, event, order_id=callback.order_id, status=callback.status,
+               provider_payment_id=callback.payment_id, amount=str(callback.amount))
+    return outcome
+
+
+def is_paid(ctx: PaymentsContext, document_id: int) -> bool:
+    """Whether the invoice stored as ``document_id`` is paid."""
+    return bool(paid_documents(ctx, [document_id]))
+
+
+def paid_documents(ctx: PaymentsContext, document_ids: Iterable[int]) -> set[int]:
+    """Which of ``document_ids`` are paid invoices (one query, for lists)."""
+    ids = list(document_ids)
+    if not ids:
+        return set()
+    with ctx.uow() as uow:
+        return set(uow.session.scalars(
+            select(InvoicePaymentStatusRecord.document_id)
+            .where(InvoicePaymentStatusRecord.document_id.in_(ids))))
+
+
+def payments_of(ctx: PaymentsContext, contract: str) -> list[PaymentView]:
+    """Every order of ``contract``, newest first."""
+    with ctx.uow() as uow:
+        rows = uow.session.scalars(
+            select(PaymentRecord).where(PaymentRecord.contract_number == contract)
+            .order_by(PaymentRecord.created_at.desc(), PaymentRecord.id.desc()))
+        return [PaymentView(r.order_id, r.document_id, r.amount, r.currency, r.status,
+                            r.created_at, r.paid_at, r.provider_payment_id) for r in rows]
+
+
+# ----- start ---------------------------------------------------------------------------------
+
+
+def _require_keys(ctx: PaymentsContext) -> None:
+    if not ctx.public_key or not ctx.private_key:
+        raise ConfigurationError(
+            "Не задано ключі платіжного сервісу: ADAPTER_LIQPAY_PUBLIC_KEY та "
+            "ADAPTER_LIQPAY_PRIVATE_KEY.", code="CONFIG_NO_LIQPAY")
+
+
+def _own_invoice(session: Session, contract: str, document_id: int) -> InboundDocumentRecord:
+    record = session.get(InboundDocumentRecord, document_id)
+    consumer = (record.fields or {}).get("consumer") if record is not None else None
+    owner = consumer.get("contract_number") if isinstance(consumer, dict) else None
+    # One answer for "no such document" and "someone else's": ids must not reveal what exists.
+    if record is None or not contract or owner != contract:
+        raise ValidationError("Документ не знайдено серед документів вашого договору.",
+                              code="PAY_NOT_YOURS")
+    if record.kind not in {kind.value for kind in INVOICE_KINDS}:
+        raise ValidationError("Оплатити можна лише рахунок.", code="PAY_NOT_AN_INVOICE")
+    newer = session.scalar(select(InboundDocumentRecord.id).where(
+        InboundDocumentRecord.sender_eic == record.sender_eic,
+        InboundDocumentRecord.mrid == record.mrid,
+        InboundDocumentRecord.revision > record.revision).limit(1))
+    if newer is not None:
+        raise ValidationError("Цей рахунок замінено новішою редакцією; оплатіть її.",
+                              code="PAY_SUPERSEDED")
+    return record
+
+
+def _invoice_amount(record: InboundDocumentRecord) -> Decimal:
+    totals = record.fields.get("totals")
+    gross = totals.get("gross") if isinstance(totals, dict) else None
+    amount = liqpay.amount_of(gross, "totals.gross") if isinstance(gross, str) else None
+    if amount is None or not is_money(amount) or amount <= 0:
+        raise ValidationError("Сума рахунку не придатна для оплати.", code="PAY_AMOUNT_INVALID")
+    return amount
+
+
+def _description(record: InboundDocumentRecord, contract: str) -> str:
+    number = record.fields.get("invoice_number") or record.mrid
+    return f"Оплата рахунку № {number} за договором {contract}"
+
+
+def _paid_status(session: Session, document_id: int) -> InvoicePaymentStatusRecord | None:
+    return session.get(InvoicePaymentStatusRecord, document_id)
+
+
+# ----- callback ------------------------------------------------------------------------------
+
+
+def _check_provider(ctx: PaymentsContext, callback: liqpay.Callback) -> None:
+    if callback.public_key is not None and callback.public_key != ctx.public_key:
+        raise ValidationError("Повідомлення для іншого магазину (public_key).",
+                              code="PAY_WRONG_MERCHANT")
+    if callback.status == liqpay.SANDBOX and not ctx.sandbox:
+        raise ValidationError("Тестовий платіж (sandbox) не приймається в робочому режимі.",
+                              code="PAY_SANDBOX_REFUSED")
+
+
+def _apply(ctx: PaymentsContext, callback: liqpay.Callback) -> CallbackOutcome:
+    with ctx.uow() as uow:
+        session = uow.session
+        payment = session.scalar(select(PaymentRecord)
+                                 .where(PaymentRecord.order_id == callback.order_id)
+                                 .with_for_update())
+        if payment is None:
+            raise ValidationError(f"Замовлення {callback.order_id} невідоме.",
+                                  code="PAY_UNKNOWN_ORDER")
+        if callback.amount != payment.amount or callback.currency != payment.currency:
+            raise ValidationError(
+                f"Сума {callback.amount} {callback.currency} не збігається із замовленням "
+                f"({payment.amount} {payment.currency}).", code="PAY_AMOUNT_MISMATCH")
+        outcome = _transition(ctx, session, payment, callback)
+        uow.commit()
+        return outcome
+
+
+def _transition(ctx: PaymentsContext, session: Session, payment: PaymentRecord,
+                callback: liqpay.Callback) -> CallbackOutcome:
+    status = callback.status
+    if status in (liqpay.SUCCESS, liqpay.SANDBOX):
+        return _mark_paid(ctx, session, payment, callback)
+    if status in liqpay.FAILURE_STATUSES:
+        return _mark(ctx, session, payment, callback, FAILED, allowed_from=(PENDING,))
+    if status == liqpay.REVERSED:
+        return _mark_reversed(ctx, session, payment, callback)
+    # Interim statuses (processing, wait_secure, 3ds_verify...): note them, stay pending.
+    return _mark(ctx, session, payment, callback, PENDING, allowed_from=(PENDING,))
+
+
+def _claim(session: Session, payment: PaymentRecord, to: str, allowed_from: tuple[str, ...],
+           now: datetime, callback: liqpay.Callback) -> bool:
+    # Compare-and-set on the status: of two concurrent callbacks, exactly one moves the order
+    # (SQLite has no SELECT ... FOR UPDATE; this works on every backend).
+    result = session.execute(
+        update(PaymentRecord)
+        .where(PaymentRecord.id == payment.id, PaymentRecord.status.in_(allowed_from))
+        .values(status=to, updated_at=now, provider_status=callback.status[:40])
+        .execution_options(synchronize_session=False))
+    moved = bool(getattr(result, "rowcount", 0))
+    if moved:
+        session.refresh(payment)
+    return moved
+
+
+def _already(payment: PaymentRecord, callback: liqpay.Callback) -> CallbackOutcome:
+    return CallbackOutcome(ALREADY_PROCESSED, payment.order_id, payment.status,
+                           "Повідомлення вже оброблено.", payment.outbox_message_id)
+
+
+def _mark(ctx: PaymentsContext, session: Session, payment: PaymentRecord,
+          callback: liqpay.Callback, to: str, *, allowed_from: tuple[str, ...]) -> CallbackOutcome:
+    if payment.provider_status == callback.status or not _claim(
+            session, payment, to, allowed_from, ctx.clock(), callback):
+        return _already(payment, callback)
+    if to == FAILED:
+        reason = callback.payload.get("err_description") or callback.payload.get("err_code")
+        payment.failure_reason = str(reason or callback.status)[:1000]
+        return CallbackOutcome(FAILED, payment.order_id, FAILED, "Оплата не вдалася.")
+    return CallbackOutcome(PENDING, payment.order_id, PENDING, "Оплата ще обробляється.")
+
+
+def _mark_paid(ctx: PaymentsContext, session: Session, payment: PaymentRecord,
+               callback: liqpay.Callback) -> CallbackOutcome:
+    if not callback.payment_id:
+        raise ValidationError("Успішний платіж без payment_id.", code="PAY_DATA_MALFORMED")
+    now = ctx.clock()
+    # A success after a failure still wins: the provider took the money.
+    if not _claim(session, payment, PAID, (PENDING, FAILED), now, callback):
+        return _already(payment, callback)
+    paid_at = now.astimezone(UTC).replace(microsecond=0)
+    payment.provider_payment_id, payment.paid_at, payment.failure_reason = (
+        callback.payment_id, paid_at, None)
+    duplicate = _paid_status(session, payment.document_id) is not None
+    if not duplicate:
+        session.add(InvoicePaymentStatusRecord(document_id=payment.document_id,
+                                               payment_id=payment.id,
+                                               contract_number=payment.contract_number,
+                                               paid_at=paid_at))
+    payment.outbox_message_id = _send_notice(ctx, session, payment, paid_at, now)
+    message = ("Рахунок уже було оплачено іншим платежем; переплату передано в білінг."
+               if duplicate else "Рахунок оплачено.")
+    return CallbackOutcome(PAID, payment.order_id, PAID, message, payment.outbox_message_id,
+                           duplicate=duplicate)
+
+
+def _mark_reversed(ctx: PaymentsContext, session: Session, payment: PaymentRecord,
+                   callback: liqpay.Callback) -> CallbackOutcome:
+    if not _claim(session, payment, REVERSED, (PAID,), ctx.clock(), callback):
+        return _already(payment, callback)
+    status = _paid_status(session, payment.document_id)
+    if status is not None and status.payment_id == payment.id:
+        # Another paid order of the same invoice (a double payment) keeps it paid.
+        other = session.scalar(select(PaymentRecord).where(
+            PaymentRecord.document_id == payment.document_id, PaymentRecord.status == PAID,
+            PaymentRecord.id != payment.id).order_by(PaymentRecord.paid_at).limit(1))
+        if other is None:
+            session.delete(status)
+        else:
+            status.payment_id, status.paid_at = other.id, other.paid_at or ctx.clock()
+    return CallbackOutcome(REVERSED, payment.order_id, REVERSED,
+                           "Платіж повернуто; білінг треба повідомити вручну.")
+
+
+def _send_notice(ctx: PaymentsContext, session: Session, payment: PaymentRecord,
+                 paid_at: datetime, now: datetime) -> int:
+    invoice = session.get_one(InboundDocumentRecord, payment.document_id)
+    notice = PaymentNotice(
+        header=DocumentHeader(mrid=notice_mrid(payment.order_id), revision=1,
+                              kind=DocumentKind.PAYMENT_NOTICE, sender_eic=ctx.dso_eic,
+                              receiver_eic=ctx.billing_eic, created_at=paid_at),
+        invoice=DocumentRef(kind=DocumentKind(invoice.kind), sender_eic=invoice.sender_eic,
+                            mrid=invoice.mrid, revision=invoice.revision),
+        contract_number=payment.contract_number, amount=payment.amount, paid_at=paid_at,
+        provider_reference=payment.provider_payment_id or "",
+    )
+    signed = ctx.signer.sign(write_document(notice))
+    payment.notice_mrid = notice.header.mrid
+    return enqueue(session, destination=BILLING, kind=DocumentKind.PAYMENT_NOTICE.value,
+                   sender_eic=ctx.dso_eic, mrid=notice.header.mrid, revision=1, payload=signed,
+                   correlation_id=f"payment:{payment.id}", now=now)
+
+
+def notice_mrid(order_id: str) -> str:
+    """The mRID of the PaymentNotice of an order."""
+    return f"PAY-{order_id}"
+
+
+def _audit(ctx: PaymentsContext, event: str, **fields: Any) -> None:
+    if ctx.audit is not None:
+        ctx.audit(event, **fields)
