@@ -411,8 +411,13 @@ def login(ctx: CabinetContext, raw_login: str, password: str, *, ip: str) -> Log
     with ctx.uow() as unit:
         check_rate(unit.session, ctx, "login_failed", limits.login_per_ip, ip=ip)
         check_rate(unit.session, ctx, "login_failed", limits.login_per_login, login=key)
-        user = find_user_by_login(unit.session, key) if key else None
-        if not verify_password(ctx, user.password_hash if user else None, password) or not user:
+        found = find_user_by_login(unit.session, key) if key else None
+        user_id, stored = (found.id, found.password_hash) if found else (None, None)
+    # Verified outside any transaction: argon2 takes ~0.1 s and SQLite would hold its write lock.
+    correct = verify_password(ctx, stored, password)
+    with ctx.uow() as unit:
+        user = unit.session.get(UserRecord, user_id) if correct and user_id else None
+        if user is None or user.password_hash != stored:
             audit(unit, "login_failed", at=now, ip=ip, login=key)
             unit.commit()
             wrong = FieldProblem("AUTH_INVALID", "Невірний логін або пароль.")

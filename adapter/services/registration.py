@@ -160,13 +160,14 @@ def register(ctx: CabinetContext, form: RegistrationForm, *, ip: str) -> Registr
     contract, eic = form.contract.strip(), form.eic.strip().upper()
     # Asked outside our transaction: on SQLite a second connection would wait for our lock.
     consumer = ctx.registry.consumer_for(contract, eic)
+    password_hash = ctx.hasher.hash(form.password)  # slow: before the write transaction
     with ctx.uow() as unit:
         if consumer is None or not _same_name(consumer.name, form.name):
             audit(unit, "registration_failed", at=now, ip=ip, login=contract)
             unit.commit()
             raise _mismatch()
         email = clean_email(form.email)
-        user = _pending_owner(ctx, unit, consumer, email, form.password)
+        user = _pending_owner(ctx, unit, consumer, email, password_hash)
         token = issue_token(unit.session, "confirm", now=now, ttl=ctx.config.confirm_ttl,
                             user_id=user.id, organisation_id=user.organisation_id, email=email)
         audit(unit, "registration", at=now, ip=ip, login=contract, user_id=user.id,
@@ -191,7 +192,7 @@ def _mismatch() -> FormInvalid:
 
 
 def _pending_owner(ctx: CabinetContext, unit: UnitOfWork, consumer: Consumer, email: str,
-                   password: str) -> UserRecord:
+                   password_hash: str) -> UserRecord:
     """The owner row for this contract: new, or a still-unconfirmed one taken over.
 
     Re-registering an unconfirmed contract replaces its e-mail and password (a mistyped address
@@ -218,7 +219,7 @@ def _pending_owner(ctx: CabinetContext, unit: UnitOfWork, consumer: Consumer, em
         owner = UserRecord(organisation_id=org.id, role="owner", created_at=now, email=email,
                            status="pending", password_hash="")
         session.add(owner)
-    owner.email, owner.password_hash = email, ctx.hasher.hash(password)
+    owner.email, owner.password_hash = email, password_hash
     org.name, org.edrpou = consumer.name, consumer.edrpou
     session.flush()
     return owner
