@@ -32,6 +32,7 @@ from prometheus_client.core import (
     Metric,
 )
 from prometheus_client.registry import Collector, CollectorRegistry
+from prometheus_client.utils import floatToGoString
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -155,12 +156,8 @@ def _latency(session: Session, since: datetime, limit: int) -> Metric:
 
 
 def _buckets(values: Sequence[float], bounds: Iterable[float]) -> list[tuple[str, float]]:
-    out = [(_bound(bound), float(sum(1 for v in values if v <= bound))) for bound in bounds]
+    out = [(floatToGoString(bound), float(sum(1 for v in values if v <= bound))) for bound in bounds]
     return [*out, ("+Inf", float(len(values)))]
-
-
-def _bound(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _grouped(session: Session, family: type[CounterMetricFamily], name: str, doc: str,
