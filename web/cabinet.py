@@ -2,8 +2,9 @@
 
 It registers the cabinet's blueprints, CSRF protection for every form (blueprints whose name
 starts with ``soap`` are exempt: machine-to-machine endpoints authenticated by signatures, not by
-cookies), security headers on every response, the session cookie's flags, and the services'
-context that views reach through :func:`web.views.cabinet`.
+cookies; ``app.config["CABINET_CSRF_EXEMPT_PREFIXES"]`` may name more, e.g. a payment provider's
+signed server-to-server callback), security headers on every response, the session cookie's
+flags, and the services' context that views reach through :func:`web.views.cabinet`.
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ def _register_csrf(app: Flask) -> None:
     def _protect() -> None:
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return
-        if (request.blueprint or "").startswith("soap"):
+        exempt = tuple(app.config.get("CABINET_CSRF_EXEMPT_PREFIXES", ("soap",)))
+        if (request.blueprint or "").startswith(exempt):
             return
         csrf.protect()
 

@@ -43,6 +43,12 @@ def test_soap_blueprints_are_exempt_from_csrf(tmp_path: Path, clock: Clock) -> N
     client = made.app.test_client()
     assert client.post("/soap/intake", data=b"<x/>").status_code == 200
     assert client.post("/feedback", data={}).status_code == 400
+    callback = Blueprint("payments_callback", __name__)
+    callback.add_url_rule("/pay/callback", "cb", lambda: "ok", methods=["POST"])
+    made.app.register_blueprint(callback)
+    assert client.post("/pay/callback").status_code == 400  # not exempt by default
+    made.app.config["CABINET_CSRF_EXEMPT_PREFIXES"] = ("soap", "payments_callback")
+    assert client.post("/pay/callback").status_code == 200
     made.container.engine.dispose()
 
 
