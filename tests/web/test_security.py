@@ -38,14 +38,14 @@ def test_forms_without_csrf_token_are_refused(registered: Cabinet) -> None:
 def test_soap_blueprints_are_exempt_from_csrf(tmp_path: Path, clock: Clock) -> None:
     soap = Blueprint("soap_intake", __name__)
     soap.add_url_rule("/soap/intake", "intake", lambda: "<ok/>", methods=["POST"])
+    callback = Blueprint("payments_callback", __name__)
+    callback.add_url_rule("/pay/callback", "cb", lambda: "ok", methods=["POST"])
     made = make_cabinet(f"sqlite:///{tmp_path / 'a.sqlite3'}", clock)
     made.app.register_blueprint(soap)
+    made.app.register_blueprint(callback)
     client = made.app.test_client()
     assert client.post("/soap/intake", data=b"<x/>").status_code == 200
     assert client.post("/feedback", data={}).status_code == 400
-    callback = Blueprint("payments_callback", __name__)
-    callback.add_url_rule("/pay/callback", "cb", lambda: "ok", methods=["POST"])
-    made.app.register_blueprint(callback)
     assert client.post("/pay/callback").status_code == 400  # not exempt by default
     made.app.config["CABINET_CSRF_EXEMPT_PREFIXES"] = ("soap", "payments_callback")
     assert client.post("/pay/callback").status_code == 200
