@@ -14,6 +14,7 @@ from adapter.payments.liqpay import (
     sign,
     verify,
 )
+from adapter.payments.notice import build_notice, notice_mrid
 from adapter.payments.sandbox import (
     SandboxCallback,
     SandboxCheckout,
@@ -26,8 +27,10 @@ __all__ = [
     "Callback",
     "SandboxCallback",
     "SandboxCheckout",
+    "build_notice",
     "decode",
     "encode",
+    "notice_mrid",
     "read_callback",
     "read_checkout",
     "sandbox_callback",

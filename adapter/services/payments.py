@@ -20,17 +20,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from adapter.delivery.outbox import enqueue
-from adapter.domain.documents import (
-    INVOICE_KINDS,
-    DocumentHeader,
-    DocumentKind,
-    DocumentRef,
-    PaymentNotice,
-)
+from adapter.domain.documents import INVOICE_KINDS, DocumentKind, DocumentRef
 from adapter.domain.money import is_money
 from adapter.errors import ConfigurationError, SignatureError, ValidationError
 from adapter.mappers import write_document
 from adapter.payments import liqpay
+from adapter.payments.notice import build_notice
 from adapter.persistence.models import InboundDocumentRecord
 from adapter.persistence.payments_models import InvoicePaymentStatusRecord, PaymentRecord
 from adapter.persistence.uow import UnitOfWork
@@ -338,25 +333,22 @@ def _mark_reversed(ctx: PaymentsContext, session: Session, payment: PaymentRecor
 def _send_notice(ctx: PaymentsContext, session: Session, payment: PaymentRecord,
                  paid_at: datetime, now: datetime) -> int:
     invoice = session.get_one(InboundDocumentRecord, payment.document_id)
-    notice = PaymentNotice(
-        header=DocumentHeader(mrid=notice_mrid(payment.order_id), revision=1,
-                              kind=DocumentKind.PAYMENT_NOTICE, sender_eic=ctx.dso_eic,
-                              receiver_eic=ctx.billing_eic, created_at=paid_at),
+    notice = build_notice(
+        order_id=payment.order_id, dso_eic=ctx.dso_eic, billing_eic=ctx.billing_eic,
         invoice=DocumentRef(kind=DocumentKind(invoice.kind), sender_eic=invoice.sender_eic,
                             mrid=invoice.mrid, revision=invoice.revision),
         contract_number=payment.contract_number, amount=payment.amount, paid_at=paid_at,
-        provider_reference=payment.provider_payment_id or "",
-    )
+        provider_reference=payment.provider_payment_id or "")
     signed = ctx.signer.sign(write_document(notice))
     payment.notice_mrid = notice.header.mrid
     return enqueue(session, destination=BILLING, kind=DocumentKind.PAYMENT_NOTICE.value,
                    sender_eic=ctx.dso_eic, mrid=notice.header.mrid, revision=1, payload=signed,
-                   correlation_id=f"payment:{payment.id}", now=now)
+                   correlation_id=correlation_id(payment.id), now=now)
 
 
-def notice_mrid(order_id: str) -> str:
-    """The mRID of the PaymentNotice of an order."""
-    return f"PAY-{order_id}"
+def correlation_id(payment_id: int) -> str:
+    """The outbox correlation id of a payment's notice (``payment:<row id>``)."""
+    return f"payment:{payment_id}"
 
 
 def _audit(ctx: PaymentsContext, event: str, **fields: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -257,3 +258,25 @@ def test_the_sandbox_provider_round_trip(shop: Shop):
     assert handle_callback(ctx, data=callback.data,
                            signature=callback.signature).result == "paid"
     assert is_paid(ctx, shop.invoice_id)
+
+
+def test_concurrent_copies_of_one_success_callback_send_one_notice(shop: Shop):
+    order = start_payment(shop.ctx, contract=CONSUMER_CONTRACT,
+                          document_id=shop.invoice_id).order_id
+    data, signature = _callback(shop, order)
+    barrier = threading.Barrier(4)
+    results: list[str] = []
+
+    def deliver() -> None:
+        barrier.wait()
+        results.append(handle_callback(shop.ctx, data=data, signature=signature).result)
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results) == ["already_processed"] * 3 + ["paid"]
+    assert len(_billing_messages(shop)) == 1
+    assert shop.audit.names().count("payment_paid") == 1
