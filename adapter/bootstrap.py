@@ -24,6 +24,7 @@ from adapter.delivery.worker import Worker
 from adapter.domain.documents import DocumentKind
 from adapter.domain.readings import ReadingRules, ReadingsWindow
 from adapter.errors import ConfigurationError
+from adapter.exchange import FileDropTransport
 from adapter.persistence.database import make_engine, make_session_factory
 from adapter.persistence.replay_cache import DatabaseReplayCache
 from adapter.persistence.uow import UnitOfWork
@@ -199,12 +200,21 @@ class Container:
     def transports(self, destination: str) -> Transport:
         """The transport for an outbox destination (``supplier:<EIC>`` or ``billing``)."""
         if destination == BILLING:
+            if self.settings.billing_transport == "file":
+                return self._billing_file_drop()
             return BillingTransport(self.billing_client)
         supplier = self.settings.supplier
         if destination == supplier_destination(supplier.eic) and supplier.endpoint:
             return SupplierTransport(self.supplier_client)
         raise ConfigurationError(f"Немає налаштованого з'єднання для «{destination}».",
                                  code="CONFIG_NO_TRANSPORT")
+
+    def _billing_file_drop(self) -> FileDropTransport:
+        directory = self.settings.billing_outbox_dir
+        if directory is None:
+            raise ConfigurationError("Не задано ADAPTER_BILLING_OUTBOX_DIR для файлового обміну.",
+                                     code="CONFIG_NO_OUTBOX_DIR")
+        return FileDropTransport(directory)
 
     @cached_property
     def supplier_client(self) -> SupplierClient:

@@ -76,6 +76,10 @@ class Settings:
     secret_key: str = "dev-only-not-secret"
     public_url: str = "http://127.0.0.1:8000"
     suppliers_file: Path | None = None
+    poll_interval_seconds: float = 30.0
+    billing_transport: str = "soap"
+    billing_outbox_dir: Path | None = None
+    billing_inbox_dir: Path | None = None
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     readings: ReadingsSettings = field(default_factory=ReadingsSettings)
 
@@ -99,6 +103,10 @@ class Settings:
             secret_key=env.get("ADAPTER_SECRET_KEY", cls.secret_key),
             public_url=env.get("ADAPTER_PUBLIC_URL", cls.public_url),
             suppliers_file=_path(env.get("ADAPTER_SUPPLIERS_FILE")),
+            poll_interval_seconds=_float(env, "ADAPTER_POLL_INTERVAL_SECONDS", 30.0),
+            billing_transport=_choice(env, "ADAPTER_BILLING_TRANSPORT", ("soap", "file")),
+            billing_outbox_dir=_path(env.get("ADAPTER_BILLING_OUTBOX_DIR")),
+            billing_inbox_dir=_path(env.get("ADAPTER_BILLING_INBOX_DIR")),
             delivery=_delivery(env),
             readings=_readings(env),
         )
@@ -169,6 +177,14 @@ def _readings(env: Mapping[str, str]) -> ReadingsSettings:
         volume_ceiling=_int(env, "ADAPTER_READINGS_VOLUME_CEILING", 0) if ceiling else None,
         timezone=env.get("ADAPTER_TIMEZONE", "Europe/Kyiv"),
     )
+
+
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
+    value = env.get(key) or choices[0]
+    if value not in choices:
+        allowed = ", ".join(choices)
+        raise ConfigurationError(f"{key} має бути одним із {allowed}, отримано {value!r}.")
+    return value
 
 
 def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:

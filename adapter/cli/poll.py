@@ -132,5 +132,4 @@ def _poll(container: Container, peers: list[str], *, once: bool, interval: float
 
 
 def _default_interval(container: Container) -> float:
-    # The lead adds ADAPTER_POLL_INTERVAL_SECONDS to Settings; until then 30 s.
-    return float(getattr(container.settings, "poll_interval_seconds", 30.0))
+    return container.settings.poll_interval_seconds
