@@ -19,13 +19,15 @@ import sys
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from adapter.bootstrap import Container, build_container
@@ -42,6 +44,7 @@ from adapter.domain.registry import register_zones
 from adapter.errors import TransientRemoteError
 from adapter.mappers import write_document
 from adapter.persistence import migrate
+from adapter.persistence.models import InboundDocumentRecord
 from adapter.persistence.outbox_models import OutboxAttemptRecord, OutboxMessageRecord
 from adapter.pki import SandboxPki, issue_extra_cert
 from adapter.sandbox.registry_data import DEMO_CONSUMERS, SANDBOX_SUPPLIER_EIC
@@ -49,6 +52,7 @@ from adapter.services.readings import SubmissionStatus, submit_readings
 from adapter.services.registry import sync_registry
 from adapter.settings import Settings
 from adapter.signing import SigningKey, load_signing_key, sign
+from tests.support.servers import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[3]
 DSO_EIC = "62X0000000000012"
@@ -147,8 +151,8 @@ def ledger_report(ledger: Path) -> tuple[int, dict[str, object]]:
     return done.returncode, json.loads(done.stdout)
 
 
-def adapter_env(pki: SandboxPki, database_url: str, supplier: Peer, billing: Peer,
-                **overrides: str) -> dict[str, str]:
+def adapter_env(pki: SandboxPki, database_url: str, supplier: Peer | None = None,
+                billing: Peer | None = None, **overrides: str) -> dict[str, str]:
     """``ADAPTER_*`` settings of the adapter under test: sandbox trust, both peers, fast retries.
 
     Whole-second settings are integers (``Settings.from_env``): the retry base is 0, so a failed
@@ -158,8 +162,8 @@ def adapter_env(pki: SandboxPki, database_url: str, supplier: Peer, billing: Pee
     env = {
         **sandbox_env(pki),
         "ADAPTER_DATABASE_URL": database_url,
-        "ADAPTER_SUPPLIER_ENDPOINT": supplier.endpoint,
-        "ADAPTER_BILLING_ENDPOINT": billing.endpoint,
+        "ADAPTER_SUPPLIER_ENDPOINT": supplier.endpoint if supplier else "",
+        "ADAPTER_BILLING_ENDPOINT": billing.endpoint if billing else "",
         "ADAPTER_RETRY_BASE_SECONDS": "0",
         "ADAPTER_RETRY_CAP_SECONDS": "1",
         "ADAPTER_RETRY_MAX_ATTEMPTS": "200",
@@ -211,6 +215,33 @@ def container_for(env: dict[str, str]) -> Container:
 def prepare_database(container: Container) -> None:
     """Run every migration on the fresh database."""
     migrate.upgrade(container.engine)
+
+
+@contextmanager
+def intake_server(env: dict[str, str]) -> Iterator[tuple[str, Container]]:
+    """Our own ``/soap/intake`` on loopback (the peers push what they issue to it).
+
+    Only the SOAP blueprint, served from this process: the peers reach it over real HTTP and it
+    stores into the same database the workers use.
+    """
+    container = container_for(env)
+    prepare_database(container)
+    app = Flask("proof_intake")
+    for blueprint in container.soap_blueprints():
+        app.register_blueprint(blueprint)
+    try:
+        with serve_in_thread(app) as url:
+            yield f"{url}/soap/intake", container
+    finally:
+        container.engine.dispose()
+
+
+def inbound_identities(container: Container, sender_eic: str) -> Counter[tuple[str, int]]:
+    """(mRID, revision) of every document ``sender_eic`` pushed that our intake stored."""
+    with container.session_factory() as session:
+        rows = session.execute(select(InboundDocumentRecord.mrid, InboundDocumentRecord.revision)
+                               .where(InboundDocumentRecord.sender_eic == sender_eic))
+        return Counter((mrid, revision) for mrid, revision in rows)
 
 
 def sync_registry_from_billing(container: Container, attempts: int = 30) -> int:
@@ -384,3 +415,29 @@ def in_flight_of_any(container: Container, worker_id: str) -> list[int]:
         return list(session.scalars(select(OutboxMessageRecord.id).where(
             OutboxMessageRecord.status == "in_flight",
             OutboxMessageRecord.lease_owner == worker_id)))
+
+
+def delivered_to(container: Container, destination: str) -> int:
+    """How many of ``destination``'s messages are delivered."""
+    with container.session_factory() as session:
+        return session.scalar(select(func.count()).select_from(OutboxMessageRecord).where(
+            OutboxMessageRecord.destination == destination,
+            OutboxMessageRecord.status == "delivered")) or 0
+
+
+def dead(container: Container) -> int:
+    """How many messages are dead."""
+    return status_counts(container)["dead"]
+
+
+def delivery_span(container: Container, destination: str) -> tuple[float, int]:
+    """Seconds from the first attempt's start to the last delivery, and the attempts made."""
+    with container.session_factory() as session:
+        first, last, count = session.execute(
+            select(func.min(OutboxAttemptRecord.started_at),
+                   func.max(OutboxMessageRecord.delivered_at), func.count())
+            .join(OutboxMessageRecord,
+                  OutboxMessageRecord.id == OutboxAttemptRecord.message_id)
+            .where(OutboxMessageRecord.destination == destination,
+                   OutboxAttemptRecord.outcome != "not_sent")).one()
+    return (last - first).total_seconds(), int(count)

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 from adapter.pki import SandboxPki
+from adapter.sandbox import Ledger
+from adapter.sandbox.config import BILLING_EIC, SUPPLIER_EIC
 from tests.integration.proof import harness as h
 
 DOCUMENTS = 30  # x 2 destinations = 60 outbox messages per run
@@ -28,16 +30,35 @@ def faults(seed: int) -> h.PeerFaults:
 
 def run_proof(pki: SandboxPki, database_url: str, tmp_path: Path, *, workers: int,
               seed: int, kill_first: bool) -> None:
+    with h.intake_server(h.adapter_env(pki, database_url)) as (intake_url, intake):
+        run_with_intake(pki, database_url, tmp_path, intake_url, workers=workers, seed=seed,
+                        kill_first=kill_first)
+        # Back towards us: every document the peers issued was stored once by our intake, even
+        # those pushed twice (the duplicate push was answered A51).
+        for peer_ledger, sender in ((tmp_path / "supplier.sqlite3", SUPPLIER_EIC),
+                                    (tmp_path / "billing.sqlite3", BILLING_EIC)):
+            issued = Ledger(peer_ledger).issued_after(0, 10_000)
+            stored = h.inbound_identities(intake, sender)
+            assert issued and {(d.mrid, 1) for d in issued} == set(stored)
+            assert set(stored.values()) == {1}
+            assert {d.push_result for d in issued} <= {"A01", "A51"}
+            assert any(d.pushes == 2 and d.push_result == "A51" for d in issued)
+            print(f"pushes from {sender}: {len(issued)} issued, "
+                  f"{sum(d.pushes for d in issued)} pushed, {len(stored)} stored once each")
+
+
+def run_with_intake(pki: SandboxPki, database_url: str, tmp_path: Path, intake_url: str, *,
+                    workers: int, seed: int, kill_first: bool) -> None:
+    push = ("--push", "--intake-url", intake_url)
     logs = (tmp_path / "processes.log").open("wb")
     supplier = h.start_peer("supplier", pki.directory, tmp_path / "supplier.sqlite3",
-                            faults(seed), log=logs)
+                            faults(seed), *push, log=logs)
     billing = h.start_peer("billing", pki.directory, tmp_path / "billing.sqlite3",
-                           faults(seed + 1), log=logs)
+                           faults(seed + 1), *push, log=logs)
     env = h.adapter_env(pki, database_url, supplier, billing)
     container = h.container_for(env)
     running: list[subprocess.Popen[bytes]] = []
     try:
-        h.prepare_database(container)
         assert h.sync_registry_from_billing(container) == 5
         keys = h.consumer_keys(pki, tmp_path)
         builder = h.readings_for(container)
