@@ -75,6 +75,17 @@ class Settings:
     wsse_max_skew: timedelta = timedelta(minutes=5)
     secret_key: str = "dev-only-not-secret"
     public_url: str = "http://127.0.0.1:8000"
+    cookie_secure: bool = True
+    dso_feedback_email: str = "feedback@localhost"
+    dev_mail: bool = False
+    mail_backend: str = "stored"
+    mail_from: str = "cabinet@localhost"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout: float = 10.0
     suppliers_file: Path | None = None
     poll_interval_seconds: float = 30.0
     billing_transport: str = "soap"
@@ -102,6 +113,17 @@ class Settings:
             wsse_max_skew=timedelta(seconds=_int(env, "ADAPTER_WSSE_MAX_SKEW_SECONDS", 300)),
             secret_key=env.get("ADAPTER_SECRET_KEY", cls.secret_key),
             public_url=env.get("ADAPTER_PUBLIC_URL", cls.public_url),
+            cookie_secure=_bool(env, "ADAPTER_COOKIE_SECURE", True),
+            dso_feedback_email=env.get("ADAPTER_DSO_FEEDBACK_EMAIL", cls.dso_feedback_email),
+            dev_mail=_bool(env, "ADAPTER_DEV_MAIL", False),
+            mail_backend=_choice(env, "ADAPTER_MAIL_BACKEND", ("stored", "smtp")),
+            mail_from=env.get("ADAPTER_MAIL_FROM", cls.mail_from),
+            smtp_host=env.get("ADAPTER_SMTP_HOST", cls.smtp_host),
+            smtp_port=_int(env, "ADAPTER_SMTP_PORT", cls.smtp_port),
+            smtp_security=_choice(env, "ADAPTER_SMTP_SECURITY", ("starttls", "ssl", "none")),
+            smtp_username=env.get("ADAPTER_SMTP_USERNAME") or None,
+            smtp_password=env.get("ADAPTER_SMTP_PASSWORD") or None,
+            smtp_timeout=_float(env, "ADAPTER_SMTP_TIMEOUT", cls.smtp_timeout),
             suppliers_file=_path(env.get("ADAPTER_SUPPLIERS_FILE")),
             poll_interval_seconds=_float(env, "ADAPTER_POLL_INTERVAL_SECONDS", 30.0),
             billing_transport=_choice(env, "ADAPTER_BILLING_TRANSPORT", ("soap", "file")),

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify
 
 from adapter.bootstrap import Container, build_container
 from adapter.settings import Settings
+from web.cabinet import register_cabinet
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["adapter"] = container
     for blueprint in container.soap_blueprints():
         app.register_blueprint(blueprint)
+    register_cabinet(app, container)
     _register_basics(app)
     return app
 
@@ -39,12 +41,3 @@ def _register_basics(app: Flask) -> None:
     @app.get("/healthz")
     def healthz() -> Response:
         return jsonify(status="ok")
-
-    @app.get("/")
-    def index() -> str:
-        return (
-            "<!doctype html><html lang='uk'><meta charset='utf-8'>"
-            "<title>Кабінет юридичного споживача</title>"
-            "<h1>Кабінет юридичного споживача ПрАТ «Рівнеобленерго»</h1>"
-            "<p>Сервіс прийому документів: <a href='/soap/intake?wsdl'>/soap/intake?wsdl</a></p>"
-        )

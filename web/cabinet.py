@@ -25,6 +25,7 @@ from adapter.services.accounts import (
     cabinet_config_from_settings,
 )
 from adapter.services.registration import DbRegistryLookup, RegistryLookup
+from adapter.settings import Settings
 from web.views import account, auth, dashboard, devmail, public
 from web.views.common import current_user
 
@@ -47,6 +48,7 @@ class ContainerLike(Protocol):
     """What the cabinet needs from the composition root's container."""
 
     clock: Callable[[], datetime]
+    settings: Settings
 
     def uow(self) -> UnitOfWork:
         """A new unit of work."""
@@ -67,7 +69,7 @@ def register_cabinet(
     ``registry`` to our copy of billing's registry; ``mailer`` to what ``config.mail`` says.
     """
     if config is None:
-        config = cabinet_config_from_settings(getattr(container, "settings", None))
+        config = cabinet_config_from_settings(container.settings)
     ctx = CabinetContext(
         uow=container.uow,
         clock=container.clock,

@@ -10,6 +10,7 @@ from adapter.cli.db import db
 from adapter.cli.demo import demo
 from adapter.cli.documents import documents
 from adapter.cli.files import files
+from adapter.cli.mail import mail
 from adapter.cli.outbox import outbox
 from adapter.cli.pki import pki
 from adapter.cli.poll import poll
@@ -34,6 +35,6 @@ def cli(env_file: str | None) -> None:
         os.environ["ADAPTER_ENV_FILE"] = env_file
 
 
-for command in (db, demo, documents, files, outbox, pki, poll, readings, registry, sandbox,
-                serve, sign, verify, worker):
+for command in (db, demo, documents, files, mail, outbox, pki, poll, readings, registry,
+                sandbox, serve, sign, verify, worker):
     cli.add_command(command)

@@ -111,6 +111,10 @@ class EmbeddedSystem:
             # A newcomer tries the flow on any day, not only in the readings window.
             "ADAPTER_READINGS_ENFORCE_WINDOW": "0",
             "ADAPTER_RETRY_BASE_SECONDS": "1",
+            # http://127.0.0.1: cookies cannot be Secure; e-mails are kept and shown at /dev/mail.
+            "ADAPTER_COOKIE_SECURE": "0",
+            "ADAPTER_MAIL_BACKEND": "stored",
+            "ADAPTER_DEV_MAIL": "1",
             "ADAPTER_SOAP_TIMEOUT_SECONDS": "10",
         })
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,6 +33,7 @@ from adapter.persistence.cabinet_models import (
 )
 from adapter.persistence.uow import UnitOfWork
 from adapter.services.audit import audit, count_recent
+from adapter.settings import Settings
 
 if TYPE_CHECKING:
     from adapter.services.registration import RegistryLookup
@@ -103,30 +104,22 @@ def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
 
 
-def cabinet_config_from_settings(settings: Any) -> CabinetConfig:
-    """Build the cabinet's config from ``Settings`` (fields listed in docs/cabinet.md).
-
-    Fields the settings do not have yet fall back to the defaults, so the cabinet runs before
-    every setting exists.
-    """
-    def get(name: str, default: Any) -> Any:
-        return getattr(settings, name, default) if settings is not None else default
-
-    defaults, mail = CabinetConfig(), MailConfig()
+def cabinet_config_from_settings(settings: Settings) -> CabinetConfig:
+    """Build the cabinet's config from ``Settings`` (fields listed in docs/cabinet.md)."""
     return CabinetConfig(
-        public_url=get("public_url", defaults.public_url),
-        cookie_secure=get("cookie_secure", defaults.cookie_secure),
-        dso_feedback_email=get("dso_feedback_email", defaults.dso_feedback_email),
-        dev_mail=get("dev_mail", defaults.dev_mail),
+        public_url=settings.public_url,
+        cookie_secure=settings.cookie_secure,
+        dso_feedback_email=settings.dso_feedback_email,
+        dev_mail=settings.dev_mail,
         mail=MailConfig(
-            backend=get("mail_backend", mail.backend),
-            sender=get("mail_from", mail.sender),
-            smtp_host=get("smtp_host", mail.smtp_host),
-            smtp_port=get("smtp_port", mail.smtp_port),
-            smtp_security=get("smtp_security", mail.smtp_security),
-            smtp_username=get("smtp_username", mail.smtp_username),
-            smtp_password=get("smtp_password", mail.smtp_password),
-            smtp_timeout=get("smtp_timeout", mail.smtp_timeout),
+            backend=settings.mail_backend,
+            sender=settings.mail_from,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            smtp_security=settings.smtp_security,
+            smtp_username=settings.smtp_username,
+            smtp_password=settings.smtp_password,
+            smtp_timeout=settings.smtp_timeout,
         ),
     )
 
