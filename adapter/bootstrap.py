@@ -30,6 +30,7 @@ from adapter.persistence.replay_cache import DatabaseReplayCache
 from adapter.persistence.uow import UnitOfWork
 from adapter.services.acknowledgements import Acknowledger
 from adapter.services.intake import InboundParty, IntakeContext
+from adapter.services.payments import PaymentsContext
 from adapter.services.readings import ReadingsContext
 from adapter.services.registry import RegistryContext, RegistryPage
 from adapter.services.routing import (
@@ -281,6 +282,20 @@ class Container:
     def _fetch_registry_page(self, cursor: str | None) -> RegistryPage:
         page = self.billing_client.get_registry(cursor)
         return RegistryPage(page.registry, page.next_cursor if page.has_more else None)
+
+    # ----- payments ---------------------------------------------------------------------------
+
+    @cached_property
+    def payments(self) -> PaymentsContext:
+        """Online payment of invoices (LiqPay-compatible; the sandbox page in the demo)."""
+        liqpay, base = self.settings.liqpay, self.settings.public_url.rstrip("/")
+        return PaymentsContext(
+            uow=self.uow, signer=self.signer, clock=self.clock,
+            dso_eic=self.settings.dso_eic, billing_eic=self.settings.billing.eic,
+            public_key=liqpay.public_key, private_key=liqpay.private_key,
+            checkout_url=liqpay.checkout_url, result_url=f"{base}/payments/result",
+            server_url=f"{base}/payments/liqpay/callback", sandbox=liqpay.sandbox,
+        )
 
     def soap_blueprints(self) -> list[Blueprint]:
         """The SOAP services this process serves."""

@@ -61,6 +61,16 @@ class ReadingsSettings:
 
 
 @dataclass(frozen=True)
+class LiqPaySettings:
+    """The payment provider's merchant keys (see docs/payments.md)."""
+
+    public_key: str = ""
+    private_key: str = field(default="", repr=False)
+    checkout_url: str = "https://www.liqpay.ua/api/3/checkout"
+    sandbox: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the adapter can be told; frozen so nobody changes it behind the root's back."""
 
@@ -73,7 +83,7 @@ class Settings:
     consumer: PartySettings = field(default_factory=lambda: PartySettings("consumer"))
     max_request_bytes: int = 5 * 1024 * 1024
     wsse_max_skew: timedelta = timedelta(minutes=5)
-    secret_key: str = "dev-only-not-secret"
+    secret_key: str = field(default="dev-only-not-secret", repr=False)
     public_url: str = "http://127.0.0.1:8000"
     cookie_secure: bool = True
     dso_feedback_email: str = "feedback@localhost"
@@ -84,13 +94,14 @@ class Settings:
     smtp_port: int = 587
     smtp_security: str = "starttls"
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
     smtp_timeout: float = 10.0
     suppliers_file: Path | None = None
     poll_interval_seconds: float = 30.0
     billing_transport: str = "soap"
     billing_outbox_dir: Path | None = None
     billing_inbox_dir: Path | None = None
+    liqpay: LiqPaySettings = field(default_factory=LiqPaySettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     readings: ReadingsSettings = field(default_factory=ReadingsSettings)
 
@@ -129,6 +140,12 @@ class Settings:
             billing_transport=_choice(env, "ADAPTER_BILLING_TRANSPORT", ("soap", "file")),
             billing_outbox_dir=_path(env.get("ADAPTER_BILLING_OUTBOX_DIR")),
             billing_inbox_dir=_path(env.get("ADAPTER_BILLING_INBOX_DIR")),
+            liqpay=LiqPaySettings(
+                public_key=env.get("ADAPTER_LIQPAY_PUBLIC_KEY", ""),
+                private_key=env.get("ADAPTER_LIQPAY_PRIVATE_KEY", ""),
+                checkout_url=env.get("ADAPTER_LIQPAY_CHECKOUT_URL", LiqPaySettings.checkout_url),
+                sandbox=_bool(env, "ADAPTER_LIQPAY_SANDBOX", False),
+            ),
             delivery=_delivery(env),
             readings=_readings(env),
         )

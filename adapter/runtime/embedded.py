@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +42,15 @@ class EmbeddedUrls:
 
 
 def ensure_sandbox(var: Path) -> Path:
-    """The sandbox settings file under ``var``, creating the PKI on first use."""
+    """The sandbox settings file under ``var``, creating the PKI and merchant keys on first use."""
     env_file = var / "sandbox" / "adapter.env"
     if not env_file.exists():
         write_sandbox_env(generate_sandbox_pki(env_file.parent))
+        with env_file.open("a", encoding="utf-8") as out:
+            # Sandbox merchant keys for the demo payment page: random, local, test-only.
+            out.write(f"ADAPTER_LIQPAY_PUBLIC_KEY=sandbox_{secrets.token_hex(6)}\n"
+                      f"ADAPTER_LIQPAY_PRIVATE_KEY=sandbox_{secrets.token_hex(20)}\n"
+                      "ADAPTER_LIQPAY_SANDBOX=1\n")
     return env_file
 
 
@@ -108,6 +114,7 @@ class EmbeddedSystem:
             "ADAPTER_BILLING_ENDPOINT": billing_url,
             "ADAPTER_SUPPLIERS_FILE": str(suppliers),
             "ADAPTER_PUBLIC_URL": base,
+            "ADAPTER_LIQPAY_CHECKOUT_URL": f"{base}/payments/sandbox",
             # A newcomer tries the flow on any day, not only in the readings window.
             "ADAPTER_READINGS_ENFORCE_WINDOW": "0",
             "ADAPTER_RETRY_BASE_SECONDS": "1",
