@@ -107,7 +107,7 @@ def run(label: str, database_url: str, workers: int, faults: h.PeerFaults, docum
         container.engine.dispose()
     status, report = h.ledger_report(supplier.ledger)
     entries = {(e["sender_eic"], e["mrid"], e["revision"]): e
-               for e in report["messages"]}  # type: ignore[union-attr]
+               for e in report["messages"]}
     missing = len(set(identities) - set(entries))
     doubled = sum(1 for e in entries.values() if e["effects"] > 1)
     assert delivered == documents, f"{label}: delivered {delivered} of {documents}"

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -144,7 +144,7 @@ def start_peer(system: str, pki_dir: Path, ledger: Path, faults: PeerFaults,
         time.sleep(0.1)
 
 
-def ledger_report(ledger: Path) -> tuple[int, dict[str, object]]:
+def ledger_report(ledger: Path) -> tuple[int, dict[str, Any]]:
     """``adapter sandbox ledger --ledger FILE --json``: its exit status and parsed output."""
     done = subprocess.run(_python("sandbox", "ledger", "--ledger", str(ledger), "--json"),
                           cwd=ROOT, capture_output=True, timeout=60, check=False)
@@ -396,9 +396,13 @@ def kill_mid_delivery(container: Container, env: dict[str, str], worker_id: str,
         name = worker_id if n == 1 else f"{worker_id}-{n}"
         process = spawn_worker(env, name, log)
         held: list[int] = []
+
+        def caught(name: str = name, held: list[int] = held) -> bool:
+            held.extend(in_flight_of(container, name))
+            return bool(held)
+
         try:
-            wait_for(lambda: bool(held.extend(in_flight_of(container, name)) or held),  # noqa: B023
-                     timeout, 0.005)
+            wait_for(caught, timeout, 0.005)
         finally:
             process.kill()
             process.wait(10)
@@ -440,4 +444,5 @@ def delivery_span(container: Container, destination: str) -> tuple[float, int]:
                   OutboxMessageRecord.id == OutboxAttemptRecord.message_id)
             .where(OutboxMessageRecord.destination == destination,
                    OutboxAttemptRecord.outcome != "not_sent")).one()
+    assert first is not None and last is not None, "nothing was delivered"
     return (last - first).total_seconds(), int(count)
