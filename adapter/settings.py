@@ -98,6 +98,8 @@ class Settings:
     smtp_timeout: float = 10.0
     suppliers_file: Path | None = None
     poll_interval_seconds: float = 30.0
+    log_json: bool = False
+    log_level: str = "INFO"
     billing_transport: str = "soap"
     billing_outbox_dir: Path | None = None
     billing_inbox_dir: Path | None = None
@@ -137,6 +139,8 @@ class Settings:
             smtp_timeout=_float(env, "ADAPTER_SMTP_TIMEOUT", cls.smtp_timeout),
             suppliers_file=_path(env.get("ADAPTER_SUPPLIERS_FILE")),
             poll_interval_seconds=_float(env, "ADAPTER_POLL_INTERVAL_SECONDS", 30.0),
+            log_json=_bool(env, "ADAPTER_LOG_JSON", False),
+            log_level=env.get("ADAPTER_LOG_LEVEL", "INFO").upper(),
             billing_transport=_choice(env, "ADAPTER_BILLING_TRANSPORT", ("soap", "file")),
             billing_outbox_dir=_path(env.get("ADAPTER_BILLING_OUTBOX_DIR")),
             billing_inbox_dir=_path(env.get("ADAPTER_BILLING_INBOX_DIR")),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask
 
 from adapter.bootstrap import Container, build_container
+from adapter.observability import configure_logging, register_observability
 from adapter.settings import Settings
 from web.cabinet import register_cabinet
 
@@ -19,6 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     :class:`Container`, e.g. with a fixed clock); anything else is copied into ``app.config``.
     """
     config = dict(test_config or {})
+    production = test_config is None
     container: Container = config.pop("CONTAINER", None) or build_container(
         config.pop("SETTINGS", None) or Settings.from_env()
     )
@@ -33,11 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in container.soap_blueprints():
         app.register_blueprint(blueprint)
     register_cabinet(app, container)
-    _register_basics(app)
+    register_observability(app, container)
+    if production:  # gunicorn 'web:create_app()'; tests keep pytest's own log capture
+        configure_logging(json=settings.log_json, level=settings.log_level)
     return app
-
-
-def _register_basics(app: Flask) -> None:
-    @app.get("/healthz")
-    def healthz() -> Response:
-        return jsonify(status="ok")

@@ -22,8 +22,8 @@ from adapter.runtime import EmbeddedSystem
 @click.option("--billing-port", default=8102, show_default=True, type=int)
 def demo(var_dir: str, host: str, port: int, supplier_port: int, billing_port: int) -> None:
     """Запустити всю систему на вбудованих налаштуваннях (SQLite, пісочниця, демо-дані)."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in the demo
+    logging.getLogger().setLevel(logging.WARNING)  # the demo prints what matters itself
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     var = Path(var_dir)
     system = EmbeddedSystem(var, host=host, port=port, supplier_port=supplier_port,
                             billing_port=billing_port)

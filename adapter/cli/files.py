@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 from collections import Counter
 from collections.abc import Iterator
@@ -81,7 +80,6 @@ def watch(inbox: Path, processed: Path | None, rejected: Path | None, once: bool
             results = watcher.run_once(lambda result: click.echo(describe(result)))
             click.echo(summary(results))
             return
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
         click.echo(f"Стежу за {inbox}. Зупинка — Ctrl+C або SIGTERM.")
         with _stop_on_signals(watcher):
             watcher.run_forever(interval, lambda result: click.echo(describe(result)))

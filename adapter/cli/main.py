@@ -6,6 +6,7 @@ import os
 
 import click
 
+from adapter.cli.context import reported_errors
 from adapter.cli.db import db
 from adapter.cli.demo import demo
 from adapter.cli.documents import documents
@@ -20,6 +21,8 @@ from adapter.cli.sandbox import sandbox
 from adapter.cli.serve import serve
 from adapter.cli.signing import sign, verify
 from adapter.cli.worker import worker
+from adapter.observability import configure_logging
+from adapter.settings import Settings
 
 
 @click.group()
@@ -33,6 +36,9 @@ def cli(env_file: str | None) -> None:
     if env_file:
         # Settings.from_env() is still the only reader: it follows ADAPTER_ENV_FILE.
         os.environ["ADAPTER_ENV_FILE"] = env_file
+    with reported_errors():
+        settings = Settings.from_env()
+    configure_logging(json=settings.log_json, level=settings.log_level)
 
 
 for command in (db, demo, documents, files, mail, outbox, pki, poll, readings, registry,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -124,7 +123,6 @@ def _poll(container: Container, peers: list[str], *, once: bool, interval: float
         if failed:
             raise SystemExit(1)
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     poller = build_poller(container, peers, page_size=page_size, on_result=_echo_news)
     click.echo(f"Опитування: {', '.join(peers)}. Зупинка — Ctrl+C або SIGTERM.")
     with _stop_on_signals(poller):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,7 +55,6 @@ def run_worker(container: Container, *, once: bool = False, poll: float | None =
 @click.option("--id", "worker_id", default=None, help="Ім'я воркера (типово host:pid:випадкове).")
 def worker(once: bool, poll: float | None, worker_id: str | None) -> None:
     """Доставляти вихідні повідомлення, доки не надійде SIGTERM."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with reported_errors():
         done = run_worker(build(), once=once, poll=poll, worker_id=worker_id)
     click.echo(f"Воркер {done.worker_id} зупинено; оброблено повідомлень: {done.processed}.")
