@@ -95,6 +95,11 @@ class Container:
         """A new unit of work."""
         return UnitOfWork(self.session_factory)
 
+    def close(self) -> None:
+        """Close the database connections this container opened (if it opened any)."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
     @cached_property
     def signing_key(self) -> SigningKey:
         """The DSO's own signing key (loaded once: RSA key loading is slow)."""

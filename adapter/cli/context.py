@@ -12,8 +12,16 @@ from adapter.errors import AdapterError
 
 
 def container() -> Container:
-    """The composition root for this command, configured from the environment."""
-    return build_container()
+    """The composition root for this command, configured from the environment.
+
+    Its database connections are closed when the command ends (matters when commands run
+    in-process, as in tests, rather than in a process that exits).
+    """
+    root = build_container()
+    click_context = click.get_current_context(silent=True)
+    if click_context is not None:
+        click_context.call_on_close(root.close)
+    return root
 
 
 @contextmanager
