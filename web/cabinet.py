@@ -27,6 +27,7 @@ from adapter.services.accounts import (
 from adapter.services.registration import DbRegistryLookup, RegistryLookup
 from adapter.settings import Settings
 from web.views import account, auth, dashboard, devmail, public
+from web.views import documents as documents_views
 from web.views.common import current_user
 
 #: Which page each e-mailed link opens.
@@ -83,6 +84,7 @@ def register_cabinet(
     _register_csrf(app)
     for blueprint in (assets, public.bp, auth.bp, account.bp, dashboard.bp):
         app.register_blueprint(blueprint)
+    documents_views.register(app, container)  # documents, payment pages, provider callback
     if config.dev_mail:
         app.register_blueprint(devmail.bp)
     app.after_request(_security_headers(config))

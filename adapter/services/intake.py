@@ -27,6 +27,7 @@ from adapter.persistence.models import (
 from adapter.persistence.uow import UnitOfWork
 from adapter.safexml import parse_xml
 from adapter.services.acknowledgements import Acknowledger
+from adapter.services.document_index import index_document
 from adapter.services.jsonable import to_jsonable
 from adapter.signing import VerificationPolicy, VerifiedDocument, verify
 from adapter.xml_schemas import validate
@@ -168,6 +169,7 @@ def _store(
             if existing is None:
                 record = _new_record(ctx, original, digest, accepted, channel, received_at)
                 uow.documents.add(record)
+                index_document(uow.session, record)  # the cabinet's search index, same commit
                 outcome = _accept(ctx, header, record)
                 uow.commit()
                 return outcome
