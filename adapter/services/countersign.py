@@ -131,10 +131,24 @@ def upload_signed(ctx: CountersignContext, who: Signatory, act_id: int,
         return done
 
 
-def countersignature_of(session: Session, act_id: int) -> CountersignatureRecord | None:
+@dataclass(frozen=True)
+class CountersignatureView:
+    """An act's stored countersignature, as the pages show it."""
+
+    id: int
+    decision: str
+    comment: str | None
+    signer_subject: str
+    signed_at: datetime
+    outbox_message_id: int | None
+
+
+def countersignature_of(session: Session, act_id: int) -> CountersignatureView | None:
     """The act's countersignature, if any (the caller has scoped the act to the org)."""
-    return session.scalar(select(CountersignatureRecord)
-                          .where(CountersignatureRecord.act_document_id == act_id))
+    r = session.scalar(select(CountersignatureRecord)
+                       .where(CountersignatureRecord.act_document_id == act_id))
+    return None if r is None else CountersignatureView(
+        r.id, r.decision, r.comment, r.signer_subject, r.signed_at, r.outbox_message_id)
 
 
 # ----- the checks ----------------------------------------------------------------------------
@@ -235,8 +249,8 @@ def _check_binds(ctx: CountersignContext, document: object,
 
 
 __all__ = [
-    "CountersignContext", "Countersigned", "DeliveryTimeline", "Signatory", "countersignature_of",
-    "delivery_timeline",
+    "CountersignContext", "CountersignatureView", "Countersigned", "DeliveryTimeline",
+    "Signatory", "countersignature_of", "delivery_timeline",
     "finish_browser_signing", "purpose", "start_browser_signing", "unsigned_countersignature",
     "upload_signed",
 ]
