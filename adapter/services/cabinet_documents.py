@@ -170,11 +170,12 @@ def dashboard_lists(session: Session,
 # ----- query building ------------------------------------------------------------------------
 
 
-def _row_columns() -> Select[Any]:
-    return select(DocumentIndexRecord, InboundDocumentRecord.revision,
-                  InboundDocumentRecord.sender_eic,
-                  InvoicePaymentStatusRecord.document_id.label("paid_id"),
-                  CountersignatureRecord.id.label("countersignature_id"))
+def _row_columns() -> Select[Any]:  # a row of five columns
+    query: Select[Any] = select(  # type: ignore[assignment]
+        DocumentIndexRecord, InboundDocumentRecord.revision, InboundDocumentRecord.sender_eic,
+        InvoicePaymentStatusRecord.document_id.label("paid_id"),
+        CountersignatureRecord.id.label("countersignature_id"))
+    return query
 
 
 def _joined(query: Select[Any]) -> Select[Any]:

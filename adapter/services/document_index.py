@@ -33,8 +33,7 @@ def index_values(kind: str, mrid: str, fields: dict[str, Any]) -> dict[str, Any]
     if not isinstance(contract, str) or not contract:
         return None
     number = fields.get("invoice_number") or fields.get("act_number") or mrid
-    period = fields.get("period") if isinstance(fields.get("period"), dict) else {}
-    totals = fields.get("totals") if isinstance(fields.get("totals"), dict) else {}
+    period, totals = _dict(fields.get("period")), _dict(fields.get("totals"))
     return {
         "contract_number": contract[:20],
         "kind": kind,
@@ -55,6 +54,10 @@ def index_document(session: Session, record: InboundDocumentRecord) -> None:
         session.flush()  # the row's id is the index's key
     session.add(DocumentIndexRecord(document_id=record.id, received_at=record.received_at,
                                     **values))
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _date(value: object) -> date | None:

@@ -42,9 +42,9 @@ def render_pdf(view: DocumentView, *, status: str = "") -> bytes:
     _lines_table(pdf, view)
     pdf.ln(3)
     pdf.set_font(FONT, "B", 11)
-    for label, value in (("Разом без ПДВ", view.net), ("ПДВ 20 %", view.vat),
+    for label, total in (("Разом без ПДВ", view.net), ("ПДВ 20 %", view.vat),
                          ("Усього з ПДВ", view.gross)):
-        pdf.cell(0, 6, f"{label}: {money(value)} грн", align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, f"{label}: {money(total)} грн", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(FONT, "", 8)
     pdf.multi_cell(0, 4, "Юридичну силу має підписаний оригінал у форматі XML. SHA-256 "
