@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
+import tenacity
 import zeep
 from lxml import etree
+from urllib3.exceptions import NewConnectionError
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 from zeep.proxy import ServiceProxy
@@ -139,7 +141,7 @@ def call_remote(system: str, operation: str, call: Callable[[], T]) -> T:
     """
     where = f"{system}.{operation}"
     try:
-        return call()
+        return _retry_unsent(call)
     except requests.Timeout as exc:  # before ConnectionError: ConnectTimeout is both
         raise TransientRemoteError(
             f"{where}: сервіс не відповів вчасно.", code="REMOTE_TIMEOUT"
@@ -159,6 +161,26 @@ def call_remote(system: str, operation: str, call: Callable[[], T]) -> T:
         raise TransientRemoteError(
             f"{where}: відповідь не відповідає контракту: {exc}", code="REMOTE_BAD_RESPONSE"
         ) from exc
+
+
+def _never_sent(exc: BaseException) -> bool:
+    # The TCP connection was never established (refused, no route): the request did not leave,
+    # so trying again within the same call is safe and spares a durable retry's backoff.
+    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.Timeout):
+        return False
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError)
+
+
+def _retry_unsent(call: Callable[[], T]) -> T:
+    """tenacity's short in-call retry, only for requests that never reached the peer."""
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(_never_sent),
+        stop=tenacity.stop_after_attempt(3),
+        wait=tenacity.wait_exponential(multiplier=0.05, max=0.5),
+        reraise=True,
+    )
+    return retrying(call)
 
 
 def fault_error(where: str, fault: Fault) -> AdapterError:
