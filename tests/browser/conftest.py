@@ -135,10 +135,30 @@ def context(chromium: Browser) -> Iterator[BrowserContext]:
         ctx.close()
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the item, so fixtures can tell that the test failed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
+
+
+def artifacts_folder(node: pytest.Item, artifacts_dir: Path) -> Path:
+    """``test-artifacts/browser/<test>/``."""
+    return artifacts_dir / "browser" / re.sub(r"[^A-Za-z0-9_.-]+", "_", node.name)
+
+
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    """A page in the test's own context."""
-    return context.new_page()
+def page(request: pytest.FixtureRequest, context: BrowserContext,
+         artifacts_dir: Path) -> Iterator[Page]:
+    """A page in the test's own context; what it shows is saved when the test fails."""
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and not page.is_closed():
+        folder = artifacts_folder(request.node, artifacts_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / "failure.png"), full_page=True)
 
 
 class Shots:
@@ -160,8 +180,7 @@ class Shots:
 @pytest.fixture
 def shots(request: pytest.FixtureRequest, artifacts_dir: Path) -> Shots:
     """Where this test's screenshots go (emptied first, so a run never mixes with an older one)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    folder = artifacts_dir / "browser" / name
+    folder = artifacts_folder(request.node, artifacts_dir)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return Shots(folder)

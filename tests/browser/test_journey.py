@@ -143,7 +143,8 @@ def _countersign(page: Page, system: RunningSystem, shots: Shots, act_id: int) -
     shots(page, "act-countersigned")
     reload_until(page, "the countersignature delivered to the supplier",
                  "#cs-delivery[data-status='delivered']")
-    expect(page.locator("#cs-timeline")).to_contain_text("Доставлено")
+    expect(page.locator("#cs-delivery")).to_contain_text(re.compile("доставлено", re.I))
+    expect(page.locator("#cs-timeline li").last).to_contain_text("доставлено (A01)")
     shots(page, "countersignature-delivered")
 
 

@@ -201,7 +201,8 @@ def test_no_horizontal_scroll_at_360_px(chromium: Browser, system: RunningSystem
                                         shots: Shots) -> None:
     context = as_user(chromium, owner, viewport=PHONE)
     page = context.new_page()
-    too_wide = {}
+    too_wide: dict[str, int] = {}
+    broken: dict[str, int] = {}
     try:
         page.goto(system.url("/cabinet/readings/submissions"))
         submission = page.locator("#submissions a").first.get_attribute("href") or ""
@@ -209,13 +210,15 @@ def test_no_horizontal_scroll_at_360_px(chromium: Browser, system: RunningSystem
                  f"/cabinet/documents/{owner_documents[0]}")
         for path in pages:
             answer = page.goto(system.url(path))
-            assert answer is not None and answer.ok, (path, answer and answer.status)
+            if answer is None or not answer.ok:
+                broken[path] = answer.status if answer else 0
             expect(page.locator("h1")).to_be_visible()
             shots(page, f"360 {path if path != '/' else 'home'}")
             if (extra := _overflow(page)) > 0:
                 too_wide[path] = extra
     finally:
         context.close()
+    assert not broken, f"pages that did not open: {broken}"
     assert not too_wide, f"pages wider than 360 px (extra px): {too_wide}"
 
 
@@ -292,6 +295,13 @@ def test_another_organisations_documents_answer_404(
             paying = theirs.request.post(system.url(f"/payments/start/{document_id}"),
                                          form={"csrf_token": token})
             assert paying.status == 404, document_id
+        listing = mine.new_page()
+        listing.goto(system.url("/cabinet/readings/submissions"))
+        submissions = listing.locator("#submissions a")
+        expect(submissions.first).to_be_visible()  # the demo readings, the owner's own
+        for index in range(submissions.count()):
+            path = submissions.nth(index).get_attribute("href") or ""
+            assert theirs.request.get(system.url(path)).status == 404, path
         missing = max(owner_documents) + 1000
         assert mine.request.get(system.url(f"/cabinet/documents/{missing}")).status == 404
         page.goto(system.url(f"/cabinet/documents/{owner_documents[0]}"))
