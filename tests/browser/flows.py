@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 from playwright.sync_api import Page, expect
@@ -163,7 +163,3 @@ def choose_key_files(page: Page, system: RunningSystem) -> None:
     page.locator("#kep-key").set_input_files(str(system.pki / "consumer.key.pem"))
     page.locator("#kep-cert").set_input_files(str(system.pki / "consumer.cert.pem"))
 
-
-def this_month() -> date:
-    """The first of the current month (the reading date when the window is not enforced)."""
-    return date.today().replace(day=1)

@@ -68,6 +68,13 @@ def test_consumer_month(page: Page, system: RunningSystem, shots: Shots) -> None
     _countersign(page, system, shots, act_id)
     _pay(page, system, shots, invoice_id)
 
+    page.get_by_role("button", name="Вийти").click()
+    nav = page.get_by_role("navigation", name="Основна навігація")
+    expect(nav.get_by_role("link", name="Вхід")).to_be_visible()
+    page.goto(system.url(f"/cabinet/documents/{invoice_id}"))
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    shots(page, "logged-out")
+
 
 def _submit_signed_readings(page: Page, system: RunningSystem, shots: Shots) -> None:
     page.get_by_role("link", name="Подати показники").click()
