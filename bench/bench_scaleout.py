@@ -55,7 +55,7 @@ def start_web(env: dict[str, str], log: object) -> tuple[str, subprocess.Popen[b
     port = h.free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "bench.scaleout_app:create_app()"],
+         "--timeout", "60", "web:create_app()"],
         cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log)  # type: ignore[arg-type]
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -11,6 +11,7 @@ from adapter.bootstrap import Container, build_container
 from adapter.observability import configure_logging, register_observability
 from adapter.settings import Settings
 from web.cabinet import register_cabinet
+from web.ops import register_ops
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in container.soap_blueprints():
         app.register_blueprint(blueprint)
     register_cabinet(app, container)
+    register_ops(app, container)  # after the cabinet: it reuses its CSRF, headers and assets
     register_observability(app, container)
     if production:  # gunicorn 'web:create_app()'; tests keep pytest's own log capture
         configure_logging(json=settings.log_json, level=settings.log_level)

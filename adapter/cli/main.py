@@ -12,6 +12,7 @@ from adapter.cli.demo import demo
 from adapter.cli.documents import documents
 from adapter.cli.files import files
 from adapter.cli.mail import mail
+from adapter.cli.operator import operator
 from adapter.cli.outbox import outbox
 from adapter.cli.pki import pki
 from adapter.cli.poll import poll
@@ -41,6 +42,6 @@ def cli(env_file: str | None) -> None:
     configure_logging(json=settings.log_json, level=settings.log_level)
 
 
-for command in (db, demo, documents, files, mail, outbox, pki, poll, readings, registry,
-                sandbox, serve, sign, verify, worker):
+for command in (db, demo, documents, files, mail, operator, outbox, pki, poll, readings,
+                registry, sandbox, serve, sign, verify, worker):
     cli.add_command(command)
