@@ -40,11 +40,12 @@ def system(chromium: Browser, tmp_path_factory: pytest.TempPathFactory
         yield running
 
 
-def reload_until(page: Page, what: str, ready: str, timeout: float = DELIVERY_TIMEOUT) -> None:
-    """Reload ``page`` until the CSS selector ``ready`` matches something (bounded)."""
+def reload_until(page: Page, what: str, ready: str, count: int = 1,
+                 timeout: float = DELIVERY_TIMEOUT) -> None:
+    """Reload ``page`` until the CSS selector ``ready`` matches ``count`` elements (bounded)."""
     def probe() -> bool:
         page.reload()
-        return page.locator(ready).count() > 0
+        return page.locator(ready).count() >= count
     wait_for(what, probe, timeout=timeout, every=0.5)
 
 
@@ -92,10 +93,8 @@ def _submit_signed_readings(page: Page, system: RunningSystem, shots: Shots) -> 
 
 
 def _see_delivered(page: Page, shots: Shots) -> None:
-    reload_until(page, "readings delivered to the supplier and billing",
-                 "#deliveries tbody tr:nth-child(2)")
-    reload_until(page, "every delivery acknowledged",
-                 "#submission-status[data-status='delivered']")
+    reload_until(page, "readings delivered to the supplier and to billing",
+                 "#deliveries td[data-status='delivered']", count=2)
     rows = page.locator("#deliveries tbody tr")
     expect(rows).to_have_count(2)
     for index in range(2):
