@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import sqlite3
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -43,7 +42,7 @@ from adapter.sandbox.production import (
     consumption,
     invoice,
 )
-from adapter.sandbox.registry_data import DEMO_CONSUMERS, meter_coefficients
+from adapter.sandbox.registry_data import DEMO_CONSUMERS
 from adapter.sandbox.submissions import (
     SubmitOperation,
     bind_submit,
@@ -109,9 +108,7 @@ def _registry_page(peer: SoapPeer, req: PeerRequest) -> etree._Element:
 def _bill_readings(
     peer: SoapPeer, conn: sqlite3.Connection, doc: MeterReadingsDocument
 ) -> list[int]:
-    coefficients = meter_coefficients()
-    volumes = [replace(item, volume=item.volume * coefficients.get(item.meter, 1))
-               for item in consumption(conn, doc)]
+    volumes = consumption(conn, doc)
     issuer = Issuer(peer.eic, peer.config.dso_eic, datetime.now(UTC))
     issued: list[int] = []
     active = [item for item in volumes if item.register == Register.ACTIVE_IMPORT]

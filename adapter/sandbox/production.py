@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from adapter.domain import documents as d
 from adapter.domain.money import gross_of, line_amount, vat_of
+from adapter.sandbox.registry_data import demo_meters
 
 #: The payee accounts of the sandbox (valid IBAN check digits).
 SUPPLIER_IBAN = "UA213223130000026007233566001"
@@ -40,7 +41,12 @@ class Volume:
 
 
 def consumption(conn: sqlite3.Connection, doc: d.MeterReadingsDocument) -> list[Volume]:
-    """Volumes of ``doc`` against the remembered values; remembers the new values."""
+    """Volumes of ``doc`` against the remembered values; remembers the new values.
+
+    A volume is the counter difference (a rollover at the meter's digit capacity counts) times
+    the meter's transformation coefficient, both from the demo registry.
+    """
+    meters = demo_meters()
     volumes: list[Volume] = []
     for point in doc.points:
         for reading in point.readings:
@@ -54,9 +60,15 @@ def consumption(conn: sqlite3.Connection, doc: d.MeterReadingsDocument) -> list[
                 previous = None if row is None else int(row[0])
             conn.execute("INSERT OR REPLACE INTO meter_values VALUES (?, ?, ?, ?, ?)",
                          (*key, reading.value))
-            if previous is not None and reading.value > previous:
+            if previous is None or reading.value == previous:
+                continue
+            digits, coefficient = meters.get(point.meter_serial, (None, 1))
+            difference = reading.value - previous
+            if difference < 0 and digits is not None:
+                difference += 10**digits  # the counter rolled over
+            if difference > 0:
                 volumes.append(Volume(point.eic, point.meter_serial, reading.register,
-                                      reading.zone, Decimal(reading.value - previous)))
+                                      reading.zone, Decimal(difference * coefficient)))
     return volumes
 
 
@@ -87,7 +99,9 @@ def _totals(amounts: list[Decimal]) -> d.Totals:
 
 
 def _period(doc: d.MeterReadingsDocument) -> d.Period:
-    return d.Period(doc.reading_date.replace(day=1), doc.reading_date)
+    # A reading on the 1st closes the month before it: that month is the billing period.
+    end = doc.reading_date - timedelta(days=1) if doc.reading_date.day == 1 else doc.reading_date
+    return d.Period(end.replace(day=1), end)
 
 
 def _consumer(doc: d.MeterReadingsDocument) -> d.ConsumerRef:

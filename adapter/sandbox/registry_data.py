@@ -72,10 +72,10 @@ DEMO_CONSUMERS: tuple[RegistryConsumer, ...] = (
 )
 
 
-def meter_coefficients() -> dict[str, int]:
-    """Transformation coefficient of every demo meter, by serial number."""
+def demo_meters() -> dict[str, tuple[int, int]]:
+    """(digit capacity, transformation coefficient) of every demo meter, by serial number."""
     return {
-        meter.serial_number: meter.transformation_coefficient
+        meter.serial_number: (meter.digit_capacity, meter.transformation_coefficient)
         for consumer in DEMO_CONSUMERS
         for point in consumer.metering_points
         for meter in point.meters
