@@ -30,6 +30,7 @@ from adapter.domain.documents import (
 )
 from adapter.errors import ValidationError
 from adapter.mappers import read_document, write_document
+from adapter.observability.correlation import CORRELATION_EVENT
 from adapter.persistence.cabinet_documents_models import CountersignatureRecord
 from adapter.persistence.models import InboundDocumentRecord
 from adapter.persistence.outbox_models import (
@@ -282,10 +283,12 @@ def delivery_timeline(session: Session, message_id: int) -> DeliveryTimeline | N
     message = session.get(OutboxMessageRecord, message_id)
     if message is None:
         return None
+    # The outbox's own events already include "delivered"; "correlation" is for the logs only.
     steps: list[tuple[str, datetime, str]] = [
         (EVENT_LABELS.get(e.event, e.event), e.at, e.detail or "")
         for e in session.scalars(select(OutboxEventRecord)
-                                 .where(OutboxEventRecord.message_id == message_id)
+                                 .where(OutboxEventRecord.message_id == message_id,
+                                        OutboxEventRecord.event != CORRELATION_EVENT)
                                  .order_by(OutboxEventRecord.id))]
     for attempt in session.scalars(select(OutboxAttemptRecord)
                                    .where(OutboxAttemptRecord.message_id == message_id)
@@ -293,8 +296,6 @@ def delivery_timeline(session: Session, message_id: int) -> DeliveryTimeline | N
         if attempt.outcome in ("failed", "rejected", "not_sent"):
             steps.append((EVENT_LABELS["attempt_failed"], attempt.finished_at or attempt.started_at,
                           attempt.error_code or ""))
-    if message.delivered_at is not None:
-        steps.append((EVENT_LABELS["delivered"], message.delivered_at, message.ack_code or ""))
     steps.sort(key=lambda step: step[1])
     return DeliveryTimeline(message.status, DELIVERY_LABELS.get(message.status, message.status),
                             steps)
