@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import click
 
@@ -22,6 +24,26 @@ def container() -> Container:
     if click_context is not None:
         click_context.call_on_close(root.close)
     return root
+
+
+class Stoppable(Protocol):
+    """A loop (worker, poller, file watcher) that finishes its current step when asked."""
+
+    def stop(self) -> None: ...
+
+
+@contextmanager
+def stop_on_signals(loop: Stoppable) -> Iterator[None]:
+    """SIGTERM/SIGINT ask ``loop`` to stop after the step in flight is done and recorded."""
+    def handler(signum: int, _frame: object) -> None:
+        loop.stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 @contextmanager

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import signal
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from adapter.cli.context import container as build
-from adapter.cli.context import reported_errors
+from adapter.cli.context import reported_errors, stop_on_signals
 from adapter.domain.documents import AckReason
 from adapter.exchange import FileInbox, FileResult
 
@@ -42,17 +39,6 @@ def summary(results: list[FileResult]) -> str:
             f"відхилено {counts[AckReason.REJECTED]}); пропущено: {skipped}.")
 
 
-@contextmanager
-def _stop_on_signals(inbox: FileInbox) -> Iterator[None]:
-    def handler(signum: int, _frame: object) -> None:
-        inbox.stop()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 @click.group("files")
@@ -81,5 +67,5 @@ def watch(inbox: Path, processed: Path | None, rejected: Path | None, once: bool
             click.echo(summary(results))
             return
         click.echo(f"Стежу за {inbox}. Зупинка — Ctrl+C або SIGTERM.")
-        with _stop_on_signals(watcher):
+        with stop_on_signals(watcher):
             watcher.run_forever(interval, lambda result: click.echo(describe(result)))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import click
 
 from adapter.bootstrap import Container
 from adapter.cli.context import container as build
-from adapter.cli.context import reported_errors
+from adapter.cli.context import reported_errors, stop_on_signals
 from adapter.exchange import Fetch, Poller, PollResult, cursor_states, rewind_cursor
 from adapter.exchange.poller import OnResult
 
@@ -49,17 +47,6 @@ def describe(result: PollResult) -> str:
     return line
 
 
-@contextmanager
-def _stop_on_signals(poller: Poller) -> Iterator[None]:
-    def handler(signum: int, _frame: object) -> None:
-        poller.stop()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def _status(container: Container) -> None:
@@ -125,7 +112,7 @@ def _poll(container: Container, peers: list[str], *, once: bool, interval: float
         return
     poller = build_poller(container, peers, page_size=page_size, on_result=_echo_news)
     click.echo(f"Опитування: {', '.join(peers)}. Зупинка — Ctrl+C або SIGTERM.")
-    with _stop_on_signals(poller):
+    with stop_on_signals(poller):
         poller.run_forever(interval if interval is not None else _default_interval(container))
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 
 from adapter.bootstrap import Container
 from adapter.cli.context import container as build
-from adapter.cli.context import reported_errors
+from adapter.cli.context import reported_errors, stop_on_signals
 from adapter.delivery.transport import TransportFactory
 from adapter.delivery.worker import Worker
 
@@ -21,18 +17,6 @@ def build_worker(container: Container, *, worker_id: str | None = None,
     return container.worker(worker_id, transports=transports)
 
 
-@contextmanager
-def stop_on_signals(worker: Worker) -> Iterator[None]:
-    """SIGTERM/SIGINT ask the worker to stop after the call in flight is recorded."""
-    def handler(signum: int, _frame: object) -> None:
-        worker.stop()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def run_worker(container: Container, *, once: bool = False, poll: float | None = None,
