@@ -18,7 +18,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,7 +26,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,6 +36,7 @@ from adapter.persistence.database import make_engine  # noqa: E402
 from adapter.pki import generate_sandbox_pki  # noqa: E402
 from adapter.pki.env_file import write_sandbox_env  # noqa: E402
 from adapter.services.cabinet_context import password_hasher  # noqa: E402
+from bench.support import postgres_schema, start_gunicorn  # noqa: E402
 
 PASSWORD = "Bench-Passw0rd-2026!"
 LOGGED_IN = 50
@@ -93,21 +93,6 @@ def fill(url: str, consumers: int, per: int) -> None:
           f"in {time.perf_counter() - started:.0f} s")
 
 
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "web:create_app()"], env=env, cwd=ROOT)
-    for _ in range(150):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).ok:
-                return process
-        except requests.RequestException:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def log_in(base: str, n: int) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/login", timeout=30).text
@@ -162,44 +147,31 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get(
         "ADAPTER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
-    schema = f"bench_cabinet_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(args.postgres)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in args.postgres else "?"
-    url = f"{args.postgres}{separator}options=-csearch_path%3D{schema}"
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            fill(url, args.consumers, args.documents_per)
-            env_file = write_sandbox_env(generate_sandbox_pki(Path(tmp) / "pki"))
-            env = {**os.environ, "ADAPTER_ENV_FILE": str(env_file), "ADAPTER_DATABASE_URL": url,
-                   "ADAPTER_COOKIE_SECURE": "0", "ADAPTER_SECRET_KEY": uuid.uuid4().hex,
-                   "ADAPTER_LOG_LEVEL": "WARNING"}
-            port = 19000 + os.getpid() % 1000
-            server = start_gunicorn(env, port)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                sessions = [log_in(base, n) for n in range(1, LOGGED_IN + 1)]
-                pages = max(1, args.documents_per // 20 + 1)
-                print(f"gunicorn 2 workers x 4 threads; {args.clients} closed-loop clients; "
-                      f"{args.seconds:.0f} s per page; {os.cpu_count()} cores shared")
-                print(f"| {'page':<32} | {'requests':>7} | {'req/s':>7} | {'p50 ms':>7} | "
-                      f"{'p95 ms':>7} |")
-                print(f"|{'-' * 34}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
-                for name, path_of in (
-                    ("documents list (page 1..n)",
-                     lambda rng: f"/cabinet/documents?page={rng.randint(1, pages)}"),
-                    ("dashboard", lambda rng: "/cabinet"),
-                ):
-                    report(name, load(base, sessions, path_of, args.seconds, args.clients),
-                           args.seconds)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(args.postgres) as url, tempfile.TemporaryDirectory() as tmp:
+        fill(url, args.consumers, args.documents_per)
+        env_file = write_sandbox_env(generate_sandbox_pki(Path(tmp) / "pki"))
+        env = {**os.environ, "ADAPTER_ENV_FILE": str(env_file), "ADAPTER_DATABASE_URL": url,
+               "ADAPTER_COOKIE_SECURE": "0", "ADAPTER_SECRET_KEY": uuid.uuid4().hex,
+               "ADAPTER_LOG_LEVEL": "WARNING"}
+        base, server = start_gunicorn(env)
+        try:
+            sessions = [log_in(base, n) for n in range(1, LOGGED_IN + 1)]
+            pages = max(1, args.documents_per // 20 + 1)
+            print(f"gunicorn 2 workers x 4 threads; {args.clients} closed-loop clients; "
+                  f"{args.seconds:.0f} s per page; {os.cpu_count()} cores shared")
+            print(f"| {'page':<32} | {'requests':>7} | {'req/s':>7} | {'p50 ms':>7} | "
+                  f"{'p95 ms':>7} |")
+            print(f"|{'-' * 34}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+            for name, path_of in (
+                ("documents list (page 1..n)",
+                 lambda rng: f"/cabinet/documents?page={rng.randint(1, pages)}"),
+                ("dashboard", lambda rng: "/cabinet"),
+            ):
+                report(name, load(base, sessions, path_of, args.seconds, args.clients),
+                       args.seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

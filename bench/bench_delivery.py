@@ -19,18 +19,14 @@ import argparse
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from adapter.pki import generate_sandbox_pki  # noqa: E402
+from bench.support import postgres_schema  # noqa: E402
 from tests.integration.proof import harness as h  # noqa: E402
 
 NO_FAULTS = h.PeerFaults()
@@ -57,21 +53,6 @@ class Result:
     def rate(self) -> float:
         """Supplier messages delivered per second."""
         return self.messages / self.seconds
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    """A fresh schema on ``base``, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def run(label: str, database_url: str, workers: int, faults: h.PeerFaults, documents: int,

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from adapter.cli.pki import write_sandbox_env  # noqa: E402
 from adapter.pki import generate_sandbox_pki  # noqa: E402
 from adapter.signing import load_signing_key, sign  # noqa: E402
+from bench.support import postgres_schema, start_gunicorn  # noqa: E402
 from tests.support.exchange import supplier_invoice_xml  # noqa: E402
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -41,28 +42,12 @@ def envelope(document: bytes) -> bytes:
             "</i:document></i:SubmitDocument></soap:Body></soap:Envelope>").encode()
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "web:create_app()"], env=env, cwd=ROOT)
-    for _ in range(100):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return process
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("server did not start")
-
-
 def run(label: str, database_url: str, env_file: Path, bodies: list[bytes], clients: int) -> None:
     env = {**os.environ, "ADAPTER_ENV_FILE": str(env_file), "ADAPTER_DATABASE_URL": database_url}
     subprocess.run([sys.executable, "-m", "adapter.cli", "db", "upgrade"], env=env, check=True,
                    capture_output=True)
-    port = 18000 + os.getpid() % 1000
-    server = start_server(env, port)
-    url = f"http://127.0.0.1:{port}/soap/intake"
+    base, server = start_gunicorn({**env, "ADAPTER_LOG_LEVEL": "WARNING"})
+    url = f"{base}/soap/intake"
     try:
         with requests.Session() as warm:
             warm.post(url, data=bodies[0], timeout=30)  # first call loads keys and schemas
@@ -107,18 +92,8 @@ def main() -> None:
         print("| database   |  docs | clients |  docs/s | accepted | stored |")
         print("|------------|-------|---------|---------|----------|--------|")
         run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", env_file, bodies, args.clients)
-        schema = f"bench_{run_id}"
-        admin = create_engine(args.postgres)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            separator = "&" if "?" in args.postgres else "?"
-            pg_url = f"{args.postgres}{separator}options=-csearch_path%3D{schema}"
+        with postgres_schema(args.postgres) as pg_url:
             run("PostgreSQL", pg_url, env_file, bodies, args.clients)
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
 
 if __name__ == "__main__":

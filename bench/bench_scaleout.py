@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import requests
@@ -43,7 +42,7 @@ from adapter.pki import generate_sandbox_pki  # noqa: E402
 from adapter.services.ops_accounts import OpsAccess  # noqa: E402
 from adapter.services.ops_api import issue_api_token  # noqa: E402
 from adapter.signing import sign  # noqa: E402
-from bench.bench_delivery import postgres_schema  # noqa: E402
+from bench.support import postgres_schema, start_gunicorn  # noqa: E402
 from tests.integration.proof import harness as h  # noqa: E402
 
 FAULTS = h.PeerFaults(error_rate=0.10, reset_rate=0.05, timeout_after_commit_rate=0.05,
@@ -51,22 +50,8 @@ FAULTS = h.PeerFaults(error_rate=0.10, reset_rate=0.05, timeout_after_commit_rat
 
 
 def start_web(env: dict[str, str], log: object) -> tuple[str, subprocess.Popen[bytes]]:
-    """``gunicorn -w 2`` of the bench app on a free port; returns once /healthz answers."""
-    port = h.free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "web:create_app()"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log)  # type: ignore[arg-type]
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                return url, process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn не запустився")
+    """``gunicorn -w 2`` of the app on a free port; returns once /healthz answers."""
+    return start_gunicorn({**os.environ, **env}, workers=2, threads=1, log=log)  # type: ignore[arg-type]
 
 
 def prepare_documents(container: object, pki: object, work: Path, count: int) -> list[
