@@ -28,6 +28,7 @@ from adapter.services.registration import DbRegistryLookup, RegistryLookup
 from adapter.settings import Settings
 from web.views import account, auth, dashboard, devmail, public
 from web.views import documents as documents_views
+from web.views import readings as readings_views
 from web.views.common import current_user
 
 #: Which page each e-mailed link opens.
@@ -82,7 +83,8 @@ def register_cabinet(
     app.extensions["cabinet"] = ctx
     _configure_cookies(app, config)
     _register_csrf(app)
-    for blueprint in (assets, public.bp, auth.bp, account.bp, dashboard.bp):
+    app.extensions.setdefault("adapter", container)  # areas reach their services through it
+    for blueprint in (assets, public.bp, auth.bp, account.bp, dashboard.bp, readings_views.bp):
         app.register_blueprint(blueprint)
     documents_views.register(app, container)  # documents, payment pages, provider callback
     if config.dev_mail:

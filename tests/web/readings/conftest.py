@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,6 +30,7 @@ from adapter.domain.documents import (
 )
 from adapter.domain.readings import ReadingsWindow
 from adapter.persistence import migrate
+from adapter.persistence.registry_models import ReadingSubmissionRecord, ReadingValueRecord
 from adapter.pki import SandboxPki
 from adapter.services.registry import apply_registry
 from adapter.settings import PartySettings, Settings
@@ -141,3 +144,27 @@ class Org:
 
     id: int
     edrpou: str
+
+
+def seed_submission(cabinet: Cabinet, reading_date: date, values: dict[str, tuple[int, int | None]],
+                    *, contract: str = CONTRACT) -> int:
+    """An earlier month's accepted submission stored directly (the sandbox CRL lives 30 days,
+    so months of history cannot all be signed and verified at their own dates).
+
+    ``values`` maps ``"POINT/SERIAL/REGISTER/ZONE"`` to (value, volume).
+    """
+    with cabinet.container.uow() as unit:
+        record = ReadingSubmissionRecord(
+            sender_eic="62X0000000000012", mrid=str(uuid.uuid4()), revision=1,
+            contract_number=contract, consumer_edrpou=EDRPOU, reading_date=reading_date,
+            channel="cabinet", status="delivered", supplier_eic=ROEK, signer_subject="CN=seed",
+            signer_serial="1", sha256="0" * 64, content_sha256=uuid.uuid4().hex * 2,
+            original=b"<seed/>", created_at=cabinet.clock() - timedelta(days=30))
+        for key, (value, volume) in values.items():
+            point, serial, register, zone = key.split("/")
+            record.values.append(ReadingValueRecord(
+                metering_point_eic=point, meter_serial=serial, register=register, zone=int(zone),
+                value=value, previous_value=None, volume=volume))
+        unit.session.add(record)
+        unit.commit()
+        return record.id
