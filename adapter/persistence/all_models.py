@@ -1,13 +1,32 @@
-"""Imports every model module so ``Base.metadata`` knows all tables (Alembic, create_all)."""
+"""Imports every model module so ``Base.metadata`` knows all tables (Alembic, create_all).
+
+One module per area, each with its own Alembic branch from ``0001``.
+"""
 
 from __future__ import annotations
 
-from adapter.persistence import cabinet_models, models, outbox_models, registry_models
-from adapter.persistence.cabinet_documents_models import DocumentIndexRecord  # noqa: F401
-from adapter.persistence.exchange_models import ExchangeCursorRecord  # noqa: F401 - exchange_*
+from adapter.persistence import (
+    cabinet_documents_models,
+    cabinet_models,
+    exchange_models,
+    models,
+    operator_models,
+    outbox_models,
+    payments_models,
+    registry_models,
+    signing_models,
+)
 from adapter.persistence.models import Base
-from adapter.persistence.payments_models import PaymentRecord  # noqa: F401 - payments_*
-from adapter.persistence.signing_models import SigningDraftRecord  # noqa: F401 - cabinet_*
-from adapter.persistence.operator_models import OperatorAccountRecord  # noqa: F401 - operator_*
 
-__all__ = ["Base", "cabinet_models", "models", "outbox_models", "registry_models"]
+__all__ = [
+    "Base",
+    "cabinet_documents_models",
+    "cabinet_models",
+    "exchange_models",
+    "models",
+    "operator_models",
+    "outbox_models",
+    "payments_models",
+    "registry_models",
+    "signing_models",
+]

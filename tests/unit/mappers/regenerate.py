@@ -18,8 +18,9 @@ EXAMPLES = ROOT / "docs" / "examples" / "unsigned"
 def main() -> None:
     """Write one golden file and one example per document kind."""
     sys.path[:0] = [str(ROOT), str(HERE.parent)]
-    from adapter.mappers import write_document
     from mappers.samples import SAMPLES
+
+    from adapter.mappers import write_document
 
     GOLDEN.mkdir(exist_ok=True)
     EXAMPLES.mkdir(parents=True, exist_ok=True)
