@@ -10,8 +10,10 @@ CRL staleness and revocation dates.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any, TypeVar
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
@@ -22,6 +24,8 @@ from pyhanko_certvalidator import errors as cv_errors
 
 from adapter.errors import TrustError
 from adapter.signing.policy import TrustedParty, VerificationPolicy
+
+T = TypeVar("T")
 
 _MAX_CACHE = 1024
 _CACHE: dict[tuple[object, ...], tuple[datetime, datetime]] = {}
@@ -119,7 +123,7 @@ def _run_validator(
         validation_context=context,
     )
     try:
-        path = asyncio.run(validator.async_validate_path())
+        path = _run_coroutine(validator.async_validate_path)
     except cv_errors.RevokedError as exc:
         raise TrustError(f"Сертифікат підписувача відкликано: {exc}", code="SIG_REVOKED") from exc
     except cv_errors.InsufficientRevinfoError as exc:
@@ -164,3 +168,17 @@ def _window(
 
 def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _run_coroutine(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run pyhanko's async validation to completion from synchronous code.
+
+    ``asyncio.run`` refuses to start inside a thread whose loop is already running (an async
+    host, or Playwright's sync API in the browser tests), so then it runs on a helper thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
