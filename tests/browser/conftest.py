@@ -97,9 +97,13 @@ def running_system(tmp_path_factory: pytest.TempPathFactory, *, demo_readings: b
         off_loop(system.stop)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Headless Debian Chromium driven by Playwright (skipped, or failed under CI, if absent)."""
+    """Headless Debian Chromium driven by Playwright (skipped, or failed under CI, if absent).
+
+    Per module: Playwright's sync API keeps an asyncio loop on the main thread while it runs,
+    and a second sync_playwright() elsewhere in the session refuses to start beside it.
+    """
     reason = missing_browser()
     if reason is not None:
         if os.environ.get("CI", "").lower() == "true":
