@@ -7,8 +7,6 @@ sees); each row names the contract the signed fields give, the document's number
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 from adapter.domain.documents import ACT_KINDS, INVOICE_KINDS
 from adapter.persistence.cabinet_documents_models import DocumentIndexRecord
 from adapter.persistence.models import InboundDocumentRecord
+from adapter.services.stored_fields import as_date, as_decimal, as_dict
 
 #: The kinds the cabinet shows to consumers.
 CONSUMER_KINDS = frozenset(kind.value for kind in INVOICE_KINDS | ACT_KINDS)
@@ -33,15 +32,15 @@ def index_values(kind: str, mrid: str, fields: dict[str, Any]) -> dict[str, Any]
     if not isinstance(contract, str) or not contract:
         return None
     number = fields.get("invoice_number") or fields.get("act_number") or mrid
-    period, totals = _dict(fields.get("period")), _dict(fields.get("totals"))
+    period, totals = as_dict(fields.get("period")), as_dict(fields.get("totals"))
     return {
         "contract_number": contract[:20],
         "kind": kind,
         "number": str(number)[:64],
         "mrid": mrid,
-        "period_start": _date(period.get("start")),
-        "period_end": _date(period.get("end")),
-        "total": _decimal(totals.get("gross")),
+        "period_start": as_date(period.get("start")),
+        "period_end": as_date(period.get("end")),
+        "total": as_decimal(totals.get("gross")),
     }
 
 
@@ -56,22 +55,7 @@ def index_document(session: Session, record: InboundDocumentRecord) -> None:
                                     **values))
 
 
-def _dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
-
-def _date(value: object) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _decimal(value: object) -> Decimal | None:
-    try:
-        return Decimal(value) if isinstance(value, str) else None
-    except InvalidOperation:
-        return None
 
 
 __all__ = ["CONSUMER_KINDS", "index_document", "index_values"]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from adapter.persistence.models import InboundDocumentRecord
 from adapter.services.cabinet_documents import ACTS, INVOICES, KIND_LABELS
+from adapter.services.stored_fields import as_date, as_decimal, as_dict
 
 PARTY_LABELS = {"supplier": "Постачальник", "billing": "Білінг ОСР"}
 UNITS = {"A+": "кВт·год", "A-": "кВт·год", "R+": "квар·год", "R-": "квар·год",
@@ -74,22 +75,22 @@ class DocumentView:
 def readable_view(record: InboundDocumentRecord) -> DocumentView:
     """The view of a stored document (call only on a document already scoped to the org)."""
     fields: dict[str, Any] = record.fields or {}
-    consumer = _dict(fields.get("consumer"))
-    period, totals = _dict(fields.get("period")), _dict(fields.get("totals"))
+    consumer = as_dict(fields.get("consumer"))
+    period, totals = as_dict(fields.get("period")), as_dict(fields.get("totals"))
     return DocumentView(
         id=record.id, kind=record.kind,
         number=str(fields.get("invoice_number") or fields.get("act_number") or record.mrid),
         mrid=record.mrid, revision=record.revision, sender_eic=record.sender_eic,
         sender_label=PARTY_LABELS.get(record.party, record.party),
         receiver_eic=record.receiver_eic, created_at=record.document_created_at,
-        received_at=record.received_at, period_start=_date(period.get("start")),
-        period_end=_date(period.get("end")),
+        received_at=record.received_at, period_start=as_date(period.get("start")),
+        period_end=as_date(period.get("end")),
         contract_number=str(consumer.get("contract_number", "")),
         edrpou=str(consumer.get("edrpou", "")),
         metering_points=tuple(str(p) for p in consumer.get("metering_point_eics") or ()),
-        lines=tuple(_line(_dict(line)) for line in fields.get("lines") or ()),
-        net=_decimal(totals.get("net")), vat=_decimal(totals.get("vat")),
-        gross=_decimal(totals.get("gross")), due_date=_date(fields.get("due_date")),
+        lines=tuple(_line(as_dict(line)) for line in fields.get("lines") or ()),
+        net=as_decimal(totals.get("net")), vat=as_decimal(totals.get("vat")),
+        gross=as_decimal(totals.get("gross")), due_date=as_date(fields.get("due_date")),
         payee_iban=str(fields.get("payee_iban") or ""),
         invoice_mrid=str(fields.get("invoice_mrid") or ""), sha256=record.sha256,
     )
@@ -99,12 +100,12 @@ def _line(line: dict[str, Any]) -> LineView:
     if "metering_point_eic" in line:  # an act's line: a metering point's volume of a register
         register = str(line.get("register", ""))
         return LineView(f"Точка обліку {line.get('metering_point_eic')}, регістр {register}",
-                        _decimal(line.get("volume")), UNITS.get(register, ""),
-                        _decimal(line.get("unit_price")), _decimal(line.get("amount")))
+                        as_decimal(line.get("volume")), UNITS.get(register, ""),
+                        as_decimal(line.get("unit_price")), as_decimal(line.get("amount")))
     unit = str(line.get("unit", ""))
-    return LineView(str(line.get("description", "")), _decimal(line.get("quantity")),
-                    UNITS.get(unit, unit), _decimal(line.get("unit_price")),
-                    _decimal(line.get("amount")))
+    return LineView(str(line.get("description", "")), as_decimal(line.get("quantity")),
+                    UNITS.get(unit, unit), as_decimal(line.get("unit_price")),
+                    as_decimal(line.get("amount")))
 
 
 def money(value: Decimal | None) -> str:
@@ -120,22 +121,7 @@ def quantity(value: Decimal | None) -> str:
     return "—" if value is None else format(value, "f").replace(".", ",")
 
 
-def _dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
-
-def _date(value: object) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _decimal(value: object) -> Decimal | None:
-    try:
-        return Decimal(value) if isinstance(value, str) else None
-    except InvalidOperation:
-        return None
 
 
 __all__ = ["DocumentView", "LineView", "money", "quantity", "readable_view"]

@@ -9,8 +9,6 @@ Countersigning mirrors the readings page: (a) in the browser (``static/kep-sign.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from flask import (
@@ -26,7 +24,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from adapter.errors import AdapterError, SignatureError, ValidationError
+from adapter.errors import AdapterError, ValidationError
 from adapter.services import countersign as cs
 from adapter.services.cabinet_documents import (
     KIND_LABELS,
@@ -41,6 +39,7 @@ from adapter.services.document_pdf import render_pdf
 from adapter.services.document_report import verification_report
 from adapter.services.document_view import money, quantity, readable_view
 from web.views.common import cabinet, client_ip, current_org, current_user, login_required
+from web.views.kep import certificate_field, draft_response
 
 bp = Blueprint("documents", __name__, url_prefix="/cabinet/documents")
 MAX_SIGNED_BYTES = 5 * 1024 * 1024
@@ -229,19 +228,10 @@ def countersign_prepare(document_id: int) -> tuple[Response, int]:
     try:
         draft = cs.start_browser_signing(countersign_ctx(), _signatory(), document_id,
                                          decision=decision, comment=comment,
-                                         certificate=_b64_field("certificate"))
+                                         certificate=certificate_field())
     except AdapterError as error:
         return jsonify(error=error.message, code=error.code), 400
-    return jsonify(draft_id=draft.id, signed_info=draft.signed_info_b64,
-                   algorithm=draft.algorithm, hash=draft.hash), 200
-
-
-def _b64_field(name: str) -> bytes:
-    try:
-        return base64.b64decode(request.form.get(name, ""), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise SignatureError("Файл сертифіката не вдалося прочитати.",
-                             code="SIG_CERT_UNREADABLE") from exc
+    return draft_response(draft)
 
 
 @bp.post("/<int:document_id>/countersign/complete")

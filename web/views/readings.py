@@ -8,14 +8,12 @@ the signed document goes through ``submit_readings`` (full policy, EDRPOU of thi
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from adapter.errors import AdapterError, ConfigurationError, SignatureError
+from adapter.errors import AdapterError, ConfigurationError
 from adapter.services.accounts import FieldProblem, FormInvalid
 from adapter.services.audit import audit
 from adapter.services.readings import ReadingsContext, SubmissionOutcome, submit_readings
@@ -37,6 +35,7 @@ from adapter.services.readings_history import (
 )
 from adapter.services.signing_drafts import complete_draft, create_draft
 from web.views.common import cabinet, client_ip, current_org, current_user, login_required
+from web.views.kep import certificate_field, draft_response
 
 bp = Blueprint("readings", __name__, url_prefix="/cabinet/readings")
 PURPOSE = "readings"
@@ -163,7 +162,7 @@ def prepare() -> tuple[Response, int]:
     values = _posted_values()
     ctx, org = readings_ctx(), current_org()
     try:
-        certificate = _b64_field("certificate")
+        certificate = certificate_field()
         with cabinet().uow() as unit:
             checked = check_readings(unit, ctx, org.contract_number, values, ctx.clock())
             draft = create_draft(unit, organisation_id=org.id, purpose=PURPOSE,
@@ -175,16 +174,7 @@ def prepare() -> tuple[Response, int]:
             name: problem.message for name, problem in error.problems.items()}), error.status
     except AdapterError as error:
         return jsonify(error=error.message, code=error.code), 400
-    return jsonify(draft_id=draft.id, signed_info=draft.signed_info_b64,
-                   algorithm=draft.algorithm, hash=draft.hash), 200
-
-
-def _b64_field(name: str) -> bytes:
-    try:
-        return base64.b64decode(request.form.get(name, ""), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise SignatureError("Файл сертифіката не вдалося прочитати.",
-                             code="SIG_CERT_UNREADABLE") from exc
+    return draft_response(draft)
 
 
 @bp.post("/complete")
