@@ -168,7 +168,7 @@ def monthly_consumption(session: Session, contract: str) -> dict[str, list[Month
     sums: dict[tuple[str, date, int], int] = defaultdict(int)
     for point, reading_date, submission, volume in rows:
         latest[(point, reading_date)] = submission
-        sums[(point, reading_date, submission)] += volume
+        sums[(point, reading_date, submission)] += volume or 0  # NULLs are filtered above
     out: dict[str, list[MonthVolume]] = defaultdict(list)
     for (point, reading_date), submission in sorted(latest.items()):
         month = (reading_date - timedelta(days=1)).replace(day=1)
