@@ -9,12 +9,8 @@ import click
 
 from adapter.cli.context import container, reported_errors
 from adapter.errors import ConfigurationError
-from adapter.services.registry import (
-    RegistryContext,
-    SyncProgress,
-    import_registry_file,
-    sync_registry,
-)
+from adapter.services.registry import RegistryContext, SyncProgress, sync_registry
+from adapter.services.registry_import import import_registry_file
 
 
 def registry_context(click_ctx: click.Context) -> RegistryContext:

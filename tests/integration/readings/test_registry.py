@@ -20,12 +20,12 @@ from adapter.services.registry import (
     RegistryPage,
     apply_registry,
     find_consumer_by_contract,
-    import_registry_file,
     metering_point_belongs_to,
     meters_of,
     supplier_of,
     sync_registry,
 )
+from adapter.services.registry_import import import_registry_file
 from adapter.signing import TrustedParty, VerificationPolicy, sign
 from tests.integration.readings.conftest import (
     CONTRACT,
