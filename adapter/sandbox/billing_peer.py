@@ -38,7 +38,7 @@ from adapter.sandbox.production import (
     Issuer,
     Volume,
     act,
-    by_point_and_zone,
+    by_point,
     consumption,
     invoice,
 )
@@ -117,7 +117,7 @@ def _bill_readings(
     reactive = [item for item in volumes if item.register == Register.REACTIVE_IMPORT]
     if reactive:
         bill = invoice(ReactiveEnergyInvoice, issuer, doc,
-                       by_point_and_zone(reactive, "Перетікання реактивної електроенергії"),
+                       by_point(reactive, "Перетікання реактивної електроенергії"),
                        unit="kvarh", tariff=peer.config.reactive_tariff, iban=DSO_IBAN)
         issued.append(issue_signed(peer, conn, bill, doc.header))
     return issued
@@ -127,7 +127,7 @@ def _distribution(peer: SoapPeer, conn: sqlite3.Connection, issuer: Issuer,
                   doc: MeterReadingsDocument, volumes: list[Volume]) -> list[int]:
     tariff = peer.config.distribution_tariff
     bill = invoice(DistributionInvoice, issuer, doc,
-                   by_point_and_zone(volumes, "Розподіл електричної енергії"),
+                   by_point(volumes, "Розподіл електричної енергії"),
                    unit="kWh", tariff=tariff, iban=DSO_IBAN)
     service_act = act(DistributionAct, issuer, doc, volumes, tariff=tariff,
                       invoice_mrid=bill.header.mrid)

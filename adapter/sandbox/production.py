@@ -166,9 +166,13 @@ def act(
     )
 
 
-def by_point_and_zone(volumes: list[Volume], what: str) -> dict[str, Decimal]:
-    """Quantities keyed by a readable line description: ``what``, point, zone."""
+def by_point(volumes: list[Volume], what: str) -> dict[str, Decimal]:
+    """Quantities keyed by a readable line description: ``what`` and the metering point.
+
+    One line per point, its zones summed, like the act's lines: the invoice and the act of the
+    same consumption are rounded the same way and so agree to the kopeck.
+    """
     quantities: dict[str, Decimal] = defaultdict(Decimal)
     for item in volumes:
-        quantities[f"{what}, точка {item.point}, зона {item.zone}"] += item.volume
+        quantities[f"{what}, точка {item.point}"] += item.volume
     return dict(quantities)

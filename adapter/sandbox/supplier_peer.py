@@ -28,7 +28,7 @@ from adapter.sandbox.production import (
     SUPPLIER_IBAN,
     Issuer,
     act,
-    by_point_and_zone,
+    by_point,
     consumption,
     invoice,
 )
@@ -85,7 +85,7 @@ def _invoice_readings(
     issuer = Issuer(peer.eic, peer.config.dso_eic, datetime.now(UTC))
     tariff = peer.config.energy_tariff
     bill = invoice(SupplierInvoice, issuer, doc,
-                   by_point_and_zone(volumes, "Активна електрична енергія"),
+                   by_point(volumes, "Активна електрична енергія"),
                    unit="kWh", tariff=tariff, iban=SUPPLIER_IBAN)
     acceptance = act(AcceptanceAct, issuer, doc, volumes, tariff=tariff,
                      invoice_mrid=bill.header.mrid)

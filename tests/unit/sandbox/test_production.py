@@ -47,3 +47,22 @@ def test_a_reading_on_the_first_bills_the_month_before():
     period = _period(_doc("NIK-800008", 1, reading_date=date(2026, 3, 1)))
 
     assert (period.start, period.end) == (date(2026, 2, 1), date(2026, 2, 28))
+
+
+def test_the_invoice_and_the_act_of_the_same_consumption_agree_to_the_kopeck():
+    from adapter.domain.documents import AcceptanceAct, SupplierInvoice
+    from adapter.sandbox.production import Issuer, Volume, act, by_point, invoice
+
+    doc = _doc("LZQJ-100001", 1)
+    issuer = Issuer("62X0000000000020", "62X0000000000012", datetime(2026, 11, 1, tzinfo=UTC))
+    tariff = Decimal("5.185680")
+    # Zone volumes whose amounts round differently one by one than summed.
+    volumes = [Volume("62Z000000000001B", "LZQJ-100001", d.Register.ACTIVE_IMPORT, zone,
+                      Decimal(kwh)) for zone, kwh in ((1, 3), (2, 3), (3, 3))]
+
+    bill = invoice(SupplierInvoice, issuer, doc, by_point(volumes, "Енергія"), unit="kWh",
+                   tariff=tariff, iban="UA213223130000026007233566001")
+    acceptance = act(AcceptanceAct, issuer, doc, volumes, tariff=tariff,
+                     invoice_mrid=bill.header.mrid)
+
+    assert bill.totals == acceptance.totals
