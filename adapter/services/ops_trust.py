@@ -16,6 +16,7 @@ from pathlib import Path
 from cryptography import x509
 
 from adapter.settings import Settings
+from adapter.signing.certs import readable_name
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 
@@ -80,8 +81,8 @@ def _certs(party: str, role: str, path: Path, data: bytes, now: datetime,
             level, note = WARNING, f"Сертифікат спливає менш ніж за {warning.days} днів."
         elif cert.not_valid_before_utc > now:
             level, note = WARNING, "Сертифікат ще не чинний."
-        out.append(TrustEntry(party, role, str(path), cert.subject.rfc4514_string(),
-                              cert.issuer.rfc4514_string(), cert.not_valid_after_utc,
+        out.append(TrustEntry(party, role, str(path), readable_name(cert.subject),
+                              readable_name(cert.issuer), cert.not_valid_after_utc,
                               left.days, level, note))
     return out
 
@@ -95,5 +96,5 @@ def _crl(party: str, path: Path, data: bytes, now: datetime) -> TrustEntry:
         days = (next_update - now).days
         if next_update <= now:
             level, note = ERROR, "Список відкликаних сертифікатів застарів: оновіть його."
-    return TrustEntry(party, "crl", str(path), "", crl.issuer.rfc4514_string(), next_update,
+    return TrustEntry(party, "crl", str(path), "", readable_name(crl.issuer), next_update,
                       days, level, note or f"Відкликано: {len(crl)}")

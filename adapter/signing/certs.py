@@ -29,8 +29,8 @@ def load_signer(der: bytes) -> tuple[SignerInfo, xmlsec.Key]:
     except (ValueError, xmlsec.Error) as exc:
         raise SignatureError("Некоректний сертифікат підписувача.", code="SIG_KEYINFO") from exc
     info = SignerInfo(
-        subject=cert.subject.rfc4514_string(),
-        issuer=cert.issuer.rfc4514_string(),
+        subject=readable_name(cert.subject),
+        issuer=readable_name(cert.issuer),
         serial_number=cert.serial_number,
         fingerprint_sha256=hashlib.sha256(der).hexdigest(),
         not_before=cert.not_valid_before_utc,
@@ -119,3 +119,18 @@ def check_edrpou(cert: x509.Certificate, required: list[str]) -> None:
             f"Сертифікат не належить організації з ЄДРПОУ {', '.join(missing)}.",
             code="SIG_EDRPOU_MISMATCH",
         )
+
+
+#: Names for the attributes Ukrainian qualified certificates carry that RFC 4514 leaves as OIDs.
+_ATTRIBUTE_NAMES = {
+    NameOID.SERIAL_NUMBER: "serialNumber",
+    NameOID.ORGANIZATION_IDENTIFIER: "organizationIdentifier",
+    NameOID.GIVEN_NAME: "givenName",
+    NameOID.SURNAME: "surname",
+    NameOID.TITLE: "title",
+}
+
+
+def readable_name(name: x509.Name) -> str:
+    """An RFC 4514 string with names, not dotted OIDs, for the attributes people look for."""
+    return name.rfc4514_string(_ATTRIBUTE_NAMES)

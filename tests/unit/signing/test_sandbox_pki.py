@@ -122,3 +122,16 @@ def test_extra_certs_and_revocation(sandbox_pki: SandboxPki, tmp_path: Path) -> 
     foreign = issue_extra_cert(other, "foreign", directory=tmp_path, key_type="ec")
     assert _issued_by(_cert(foreign.cert), _cert(other.cert))
     assert not _issued_by(_cert(foreign.cert), _cert(sandbox_pki.ca_cert))
+
+
+def test_the_signer_is_named_with_attribute_names_people_recognise(sandbox_pki):  # noqa: ANN001
+    from cryptography import x509
+
+    from adapter.signing.certs import readable_name
+
+    cert = x509.load_pem_x509_certificate(sandbox_pki.consumer_cert.read_bytes())
+
+    name = readable_name(cert.subject)
+
+    assert "serialNumber=12345678" in name and "organizationIdentifier=NTRUA-12345678" in name
+    assert "2.5.4." not in name
