@@ -13,7 +13,6 @@ from adapter.domain.documents import (
     DistributionAct,
     DocumentHeader,
     DocumentKind,
-    DocumentRef,
     Register,
 )
 from adapter.mappers._xml import (
@@ -22,20 +21,20 @@ from adapter.mappers._xml import (
     decimal,
     fmt_decimal,
     fmt_money,
-    integer,
     opt_text,
     sub,
     text,
 )
 from adapter.mappers.common import (
     read_consumer,
+    read_document_ref,
     read_period,
     read_totals,
     write_consumer,
+    write_document_ref,
     write_period,
     write_totals,
 )
-from adapter.mappers.header import EIC_CODING_SCHEME, SENDER
 
 ACT_CLASSES: dict[DocumentKind, type[Act]] = {
     DocumentKind.ACCEPTANCE_ACT: AcceptanceAct,
@@ -89,12 +88,7 @@ def read_countersignature(root: etree._Element, header: DocumentHeader) -> ActCo
     act = child(root, "Act")
     return ActCountersignature(
         header=header,
-        act=DocumentRef(
-            kind=DocumentKind(text(act, "kind")),
-            sender_eic=text(act, SENDER),
-            mrid=text(act, "mRID"),
-            revision=integer(act, "revisionNumber"),
-        ),
+        act=read_document_ref(act),
         act_sha256=text(act, "originalSha256"),
         decision=ActDecision(text(root, "decision")),
         comment=opt_text(root, "comment"),
@@ -104,10 +98,7 @@ def read_countersignature(root: etree._Element, header: DocumentHeader) -> ActCo
 def write_countersignature(root: etree._Element, doc: ActCountersignature) -> None:
     """Append the body of an ActCountersignature to ``root``."""
     act = sub(root, "Act")
-    sub(act, "kind", DocumentKind(doc.act.kind).value)
-    sub(act, SENDER, doc.act.sender_eic, codingScheme=EIC_CODING_SCHEME)
-    sub(act, "mRID", doc.act.mrid)
-    sub(act, "revisionNumber", str(doc.act.revision))
+    write_document_ref(act, doc.act)
     sub(act, "originalSha256", doc.act_sha256)
     sub(root, "decision", ActDecision(doc.decision).value)
     if doc.comment is not None:

@@ -1,11 +1,22 @@
-"""Parts several document kinds share: period, consumer reference, totals."""
+"""Parts several document kinds share: period, consumer, totals, references to documents."""
 
 from __future__ import annotations
 
 from lxml import etree
 
-from adapter.domain.documents import ConsumerRef, Period, Totals
-from adapter.mappers._xml import child, children, day, decimal, fmt_money, string_value, sub, text
+from adapter.domain.documents import ConsumerRef, DocumentKind, DocumentRef, Period, Totals
+from adapter.mappers._xml import (
+    child,
+    children,
+    day,
+    decimal,
+    fmt_money,
+    integer,
+    string_value,
+    sub,
+    text,
+)
+from adapter.mappers.header import EIC_CODING_SCHEME, SENDER
 
 
 def read_period(parent: etree._Element) -> Period:
@@ -53,3 +64,21 @@ def write_totals(parent: etree._Element, totals: Totals) -> None:
     """Append the three totals elements."""
     for name, value in zip(_TOTALS, (totals.net, totals.vat, totals.gross), strict=True):
         sub(parent, name, fmt_money(value, name))
+
+
+def read_document_ref(element: etree._Element) -> DocumentRef:
+    """A reference to another exchanged document (kind, sender EIC, mRID, revision)."""
+    return DocumentRef(
+        kind=DocumentKind(text(element, "kind")),
+        sender_eic=text(element, SENDER),
+        mrid=text(element, "mRID"),
+        revision=integer(element, "revisionNumber"),
+    )
+
+
+def write_document_ref(element: etree._Element, ref: DocumentRef) -> None:
+    """Append the children of a document reference to ``element``."""
+    sub(element, "kind", DocumentKind(ref.kind).value)
+    sub(element, SENDER, ref.sender_eic, codingScheme=EIC_CODING_SCHEME)
+    sub(element, "mRID", ref.mrid)
+    sub(element, "revisionNumber", str(ref.revision))
