@@ -26,8 +26,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from adapter.cli.pki import write_sandbox_env  # noqa: E402
 from adapter.pki import generate_sandbox_pki  # noqa: E402
+from adapter.pki.env_file import write_sandbox_env  # noqa: E402
 from adapter.signing import load_signing_key, sign  # noqa: E402
 from bench.support import postgres_schema, start_gunicorn  # noqa: E402
 from tests.support.exchange import supplier_invoice_xml  # noqa: E402

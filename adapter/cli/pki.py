@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 
 from adapter.cli.context import reported_errors
-from adapter.pki.env_file import SANDBOX_EICS, sandbox_env, write_sandbox_env
+from adapter.pki.env_file import write_sandbox_env
 from adapter.pki.sandbox import generate_sandbox_pki
 
-__all__ = ["SANDBOX_EICS", "pki", "sandbox_env", "write_sandbox_env"]
 
 @click.group()
 def pki() -> None:

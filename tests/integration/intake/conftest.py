@@ -13,9 +13,9 @@ import zeep
 from zeep.transports import Transport
 
 from adapter.bootstrap import Container, build_container
-from adapter.cli.pki import sandbox_env
 from adapter.persistence import migrate
 from adapter.pki import SandboxPki
+from adapter.pki.env_file import sandbox_env
 from adapter.settings import Settings
 from adapter.signing import SigningKey
 from tests.support.database import database_url  # noqa: F401

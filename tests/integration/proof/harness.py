@@ -31,7 +31,6 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from adapter.bootstrap import Container, build_container
-from adapter.cli.pki import sandbox_env
 from adapter.domain.documents import (
     DocumentHeader,
     DocumentKind,
@@ -47,6 +46,7 @@ from adapter.persistence import migrate
 from adapter.persistence.models import InboundDocumentRecord
 from adapter.persistence.outbox_models import OutboxAttemptRecord, OutboxMessageRecord
 from adapter.pki import SandboxPki, issue_extra_cert
+from adapter.pki.env_file import sandbox_env
 from adapter.sandbox.registry_data import DEMO_CONSUMERS, SANDBOX_SUPPLIER_EIC
 from adapter.services.readings import SubmissionStatus, submit_readings
 from adapter.services.registry import sync_registry
