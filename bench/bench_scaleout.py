@@ -1,12 +1,15 @@
 """Scale-out: two gunicorn web instances and four workers on PostgreSQL, readings over HTTP.
 
-Run: .venv/bin/python bench/bench_scaleout.py [--readings 50000] [--clients 8] [--postgres URL]
+Run: .venv/bin/python bench/bench_scaleout.py [--readings 50000] [--consumers 300] [--clients 8]
+     [--postgres URL]
 
 A fresh PostgreSQL schema; the sandbox supplier (with faults: 10 % soap:Server errors, 5 %
-connection resets, 5 % timeouts after the peer committed) and billing as processes; the registry
-synced from billing; an API token per consumer contract; two ``gunicorn -w 2`` instances of the
-web app on two ports; four ``adapter worker`` processes. The load client (``--clients`` threads,
-round-robin over the two instances) POSTs consumer-signed readings documents to
+connection resets, 5 % timeouts after the peer committed) and billing as processes, both with
+``--consumers`` generated consumers beside the demo ones (each contract is one ordering lane of
+the delivery engine, so the demo registry's four would leave three of four workers idle); the
+registry synced from billing; an API token per consumer contract; two ``gunicorn -w 2``
+instances of the web app on two ports; four ``adapter worker`` processes. The load client
+(``--clients`` threads, round-robin over the two instances) POSTs consumer-signed readings to
 ``/api/readings`` (signed beforehand: signing is the consumer's cost, not ours). Workers deliver
 to the supplier and park billing's copies (no billing endpoint), as in bench_delivery.
 
@@ -54,11 +57,12 @@ def start_web(env: dict[str, str], log: object) -> tuple[str, subprocess.Popen[b
     return start_gunicorn({**os.environ, **env}, workers=2, threads=1, log=log)  # type: ignore[arg-type]
 
 
-def prepare_documents(container: object, pki: object, work: Path, count: int) -> list[
-        tuple[str, bytes, tuple[str, str, int]]]:
+def prepare_documents(container: object, pki: object, work: Path, count: int, generated: int
+                      ) -> list[tuple[str, bytes, tuple[str, str, int]]]:
     """Signed documents with their contract and identity (consumers round-robin)."""
-    keys = h.consumer_keys(pki, work)  # type: ignore[arg-type]
-    builder = h.readings_for(container, prefix="SCALE")  # type: ignore[arg-type]
+    keys = h.consumer_keys(pki, work, generated)  # type: ignore[arg-type]
+    builder = h.readings_for(container, prefix="SCALE",  # type: ignore[arg-type]
+                             generated=generated)
     out = []
     for _ in range(count):
         doc = builder.next()
@@ -116,9 +120,11 @@ def run(args: argparse.Namespace, database_url: str, work: Path) -> int:
     """One measured run; prints the figures and returns the exit status."""
     pki = generate_sandbox_pki(work / "pki")
     log = (work / "processes.log").open("wb")
-    supplier = h.start_peer("supplier", pki.directory, work / "supplier.sqlite3", FAULTS, log=log)
+    generated = ("--generated-consumers", str(args.consumers))
+    supplier = h.start_peer("supplier", pki.directory, work / "supplier.sqlite3", FAULTS,
+                            *generated, log=log)
     billing = h.start_peer("billing", pki.directory, work / "billing.sqlite3", h.PeerFaults(),
-                           "--page-size", "5", log=log)
+                           "--page-size", "100", *generated, log=log)
     env = h.adapter_env(pki, database_url, supplier, billing)
     container = h.container_for(env)
     webs: list[subprocess.Popen[bytes]] = []
@@ -128,9 +134,9 @@ def run(args: argparse.Namespace, database_url: str, work: Path) -> int:
         h.sync_registry_from_billing(container)
         access = OpsAccess(container.uow, container.clock)
         tokens = {c.contract_number: issue_api_token(access, c.contract_number, label="bench")
-                  for c in h.served_consumers()}
+                  for c in h.served_consumers(args.consumers)}
         t0 = time.monotonic()
-        documents = prepare_documents(container, pki, work, args.readings)
+        documents = prepare_documents(container, pki, work, args.readings, args.consumers)
         print(f"підписано {len(documents)} документів за {time.monotonic() - t0:.0f} с",
               flush=True)
         run_env = {**env, "ADAPTER_BILLING_ENDPOINT": "", "ADAPTER_SECRET_KEY": "bench"}
@@ -169,7 +175,8 @@ def report(args: argparse.Namespace, documents: list, failures: list[str], submi
     p50 = statistics.median(values) if values else float("nan")
     p95 = values[int(0.95 * (len(values) - 1))] if values else float("nan")
     print(f"\nreadings: {len(documents)} over HTTP (2 web × gunicorn -w 2, {args.clients} "
-          f"clients), 4 workers, PostgreSQL, supplier faults 10/5/5 %")
+          f"clients) for {len(h.served_consumers(args.consumers))} contracts, 4 workers, "
+          f"PostgreSQL, supplier faults 10/5/5 %")
     print(f"HTTP submission: {len(documents) / submit_seconds:.1f} /s "
           f"({submit_seconds:.0f} s; refused {len(failures)})")
     print(f"end to end (first enqueue -> last supplier ack): {len(values) / span:.1f} /s "
@@ -186,6 +193,8 @@ def report(args: argparse.Namespace, documents: list, failures: list[str], submi
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readings", type=int, default=50000)
+    parser.add_argument("--consumers", type=int, default=300,
+                        help="generated consumers beside the demo ones (ordering lanes)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()

@@ -13,6 +13,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from adapter.sandbox import FaultConfig, Ledger, PeerConfig, create_billing_app, create_supplier_app
+from adapter.sandbox.registry_data import MAX_GENERATED_CONSUMERS
 
 _PROBABILITY = click.FloatRange(0.0, 1.0)
 _SECONDS = click.FloatRange(min=0.0)
@@ -52,6 +53,10 @@ def _peer_options(port: int, ledger: str) -> Callable[[Callable[..., Any]], Call
         click.option("--duplicate-push-rate", type=_PROBABILITY, default=0.0,
                      help="Частка виданих документів, надісланих на intake двічі."),
         click.option("--seed", type=int, help="Зерно генератора збоїв (відтворюваність)."),
+        click.option("--generated-consumers", type=click.IntRange(0, MAX_GENERATED_CONSUMERS),
+                     default=0, show_default=True,
+                     help="Додати стільки згенерованих споживачів до демо-реєстру "
+                          "(навантажувальні прогони; однаково для обох пісочниць)."),
     ]
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -76,7 +81,7 @@ def _config(options: dict[str, Any], **extra: Any) -> PeerConfig:
         raise click.UsageError("--push потребує --intake-url.")
     return PeerConfig(options["pki_dir"], options["ledger_path"],
                       intake_url=options["intake_url"], push=options["push"], faults=faults,
-                      **extra)
+                      generated_consumers=options["generated_consumers"], **extra)
 
 
 def serve(app: Flask, host: str, port: int, path: str) -> None:

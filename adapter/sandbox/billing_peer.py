@@ -42,7 +42,6 @@ from adapter.sandbox.production import (
     consumption,
     invoice,
 )
-from adapter.sandbox.registry_data import DEMO_CONSUMERS
 from adapter.sandbox.submissions import (
     SubmitOperation,
     bind_submit,
@@ -78,11 +77,12 @@ def create_billing_app(config: PeerConfig) -> Flask:
 
 
 def _registry_page(peer: SoapPeer, req: PeerRequest) -> etree._Element:
+    consumers = peer.config.consumers
     cursor = req.child_text("cursor") or "0"
-    if not cursor.isdigit() or int(cursor) > len(DEMO_CONSUMERS):
+    if not cursor.isdigit() or int(cursor) > len(consumers):
         raise MappingError(f"Некоректний курсор реєстру {cursor!r}.", code="SANDBOX_BAD_CURSOR")
     start = int(cursor)
-    end = min(start + peer.config.registry_page_size, len(DEMO_CONSUMERS))
+    end = min(start + peer.config.registry_page_size, len(consumers))
     registry = ConsumerRegistry(
         header=DocumentHeader(
             # A fresh mRID each time: a page is a snapshot, not a document to deduplicate.
@@ -93,10 +93,10 @@ def _registry_page(peer: SoapPeer, req: PeerRequest) -> etree._Element:
             receiver_eic=peer.config.dso_eic,
             created_at=datetime.now(UTC).replace(microsecond=0),
         ),
-        consumers=DEMO_CONSUMERS[start:end],
+        consumers=consumers[start:end],
     )
     signed = sign(write_document(registry), key=peer.key)
-    has_more = end < len(DEMO_CONSUMERS)
+    has_more = end < len(consumers)
     return peer.response(
         "GetRegistryResponse",
         registry=base64.b64encode(signed).decode("ascii"),
@@ -108,7 +108,7 @@ def _registry_page(peer: SoapPeer, req: PeerRequest) -> etree._Element:
 def _bill_readings(
     peer: SoapPeer, conn: sqlite3.Connection, doc: MeterReadingsDocument
 ) -> list[int]:
-    volumes = consumption(conn, doc)
+    volumes = consumption(conn, doc, peer.config.meters)
     issuer = Issuer(peer.eic, peer.config.dso_eic, datetime.now(UTC))
     issued: list[int] = []
     active = [item for item in volumes if item.register == Register.ACTIVE_IMPORT]

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from adapter.domain.documents import RegistryConsumer
 from adapter.pki.env_file import SANDBOX_EICS
+from adapter.sandbox.registry_data import sandbox_meters, sandbox_registry
 
 #: The sandbox parties' EICs (valid check characters; see docs/contracts.md).
 DSO_EIC = SANDBOX_EICS["dso"]
@@ -53,6 +55,8 @@ class PeerConfig:
     trusts ``dso.cert.pem`` pinned, consumers through ``ca.cert.pem``/``ca.crl.pem``).
     ``intake_url`` is our ``/soap/intake`` endpoint; with ``push`` produced documents are pushed
     there as well as served by cursor. Tariffs are net of VAT, UAH per kWh/kvarh.
+    ``generated_consumers`` adds that many consumers to the demo registry (load runs); both
+    peers must be given the same number so they price the same meters.
     """
 
     pki_dir: Path
@@ -69,3 +73,14 @@ class PeerConfig:
     supplier_eic: str = SUPPLIER_EIC
     billing_eic: str = BILLING_EIC
     max_request_bytes: int = 5 * 1024 * 1024
+    generated_consumers: int = 0
+
+    @property
+    def consumers(self) -> tuple[RegistryConsumer, ...]:
+        """The registry billing serves (and whose meters both peers price)."""
+        return sandbox_registry(self.generated_consumers)
+
+    @property
+    def meters(self) -> dict[str, tuple[int, int]]:
+        """(digit capacity, transformation coefficient) of every registry meter, by serial."""
+        return sandbox_meters(self.generated_consumers)

@@ -19,7 +19,6 @@ from typing import TypeVar
 
 from adapter.domain import documents as d
 from adapter.domain.money import gross_of, line_amount, vat_of
-from adapter.sandbox.registry_data import demo_meters
 
 #: The payee accounts of the sandbox (valid IBAN check digits).
 SUPPLIER_IBAN = "UA213223130000026007233566001"
@@ -40,13 +39,13 @@ class Volume:
     volume: Decimal
 
 
-def consumption(conn: sqlite3.Connection, doc: d.MeterReadingsDocument) -> list[Volume]:
+def consumption(conn: sqlite3.Connection, doc: d.MeterReadingsDocument,
+                meters: Mapping[str, tuple[int, int]]) -> list[Volume]:
     """Volumes of ``doc`` against the remembered values; remembers the new values.
 
     A volume is the counter difference (a rollover at the meter's digit capacity counts) times
-    the meter's transformation coefficient, both from the demo registry.
+    the meter's transformation coefficient, both from ``meters`` (the peer's registry, by serial).
     """
-    meters = demo_meters()
     volumes: list[Volume] = []
     for point in doc.points:
         for reading in point.readings:

@@ -78,7 +78,7 @@ def after_commit_for(peer: SoapPeer) -> AfterCommit:
 def _invoice_readings(
     peer: SoapPeer, conn: sqlite3.Connection, doc: MeterReadingsDocument
 ) -> list[int]:
-    volumes = [item for item in consumption(conn, doc)
+    volumes = [item for item in consumption(conn, doc, peer.config.meters)
                if item.register == Register.ACTIVE_IMPORT]
     if not volumes:
         return []  # a first reading only sets the baseline

@@ -47,7 +47,7 @@ from adapter.persistence.models import InboundDocumentRecord
 from adapter.persistence.outbox_models import OutboxAttemptRecord, OutboxMessageRecord
 from adapter.pki import SandboxPki, issue_extra_cert
 from adapter.pki.env_file import sandbox_env
-from adapter.sandbox.registry_data import DEMO_CONSUMERS, SANDBOX_SUPPLIER_EIC
+from adapter.sandbox.registry_data import SANDBOX_SUPPLIER_EIC, sandbox_registry
 from adapter.services.readings import SubmissionStatus, submit_readings
 from adapter.services.registry import sync_registry
 from adapter.settings import Settings
@@ -147,7 +147,7 @@ def start_peer(system: str, pki_dir: Path, ledger: Path, faults: PeerFaults,
 def ledger_report(ledger: Path) -> tuple[int, dict[str, Any]]:
     """``adapter sandbox ledger --ledger FILE --json``: its exit status and parsed output."""
     done = subprocess.run(_python("sandbox", "ledger", "--ledger", str(ledger), "--json"),
-                          cwd=ROOT, capture_output=True, timeout=60, check=False)
+                          cwd=ROOT, capture_output=True, timeout=600, check=False)
     return done.returncode, json.loads(done.stdout)
 
 
@@ -256,15 +256,18 @@ def sync_registry_from_billing(container: Container, attempts: int = 30) -> int:
     raise RuntimeError("реєстр не вдалося синхронізувати")
 
 
-def served_consumers() -> list[RegistryConsumer]:
-    """Demo consumers of the integrated sandbox supplier (their readings go to both peers)."""
-    return [c for c in DEMO_CONSUMERS if c.supplier_eic == SANDBOX_SUPPLIER_EIC]
+def served_consumers(generated: int = 0) -> list[RegistryConsumer]:
+    """Consumers of the integrated sandbox supplier (their readings go to both peers).
+
+    The demo ones, then ``generated`` generated ones (the peers' ``--generated-consumers``).
+    """
+    return [c for c in sandbox_registry(generated) if c.supplier_eic == SANDBOX_SUPPLIER_EIC]
 
 
-def consumer_keys(pki: SandboxPki, directory: Path) -> dict[str, SigningKey]:
+def consumer_keys(pki: SandboxPki, directory: Path, generated: int = 0) -> dict[str, SigningKey]:
     """A signing key per served consumer's EDRPOU, each certified by the sandbox CA."""
     keys: dict[str, SigningKey] = {}
-    for consumer in served_consumers():
+    for consumer in served_consumers(generated):
         if consumer.edrpou == pki.consumer_edrpou:
             files = pki.party("consumer")
         else:
@@ -282,12 +285,13 @@ class Readings:
     reading_date: date
     created_at: datetime
     prefix: str = "PR"
+    generated: int = 0
     issued: int = 0
     _last: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
 
     def next(self) -> MeterReadingsDocument:
         """The next document (a new mRID, revision 1)."""
-        consumers = served_consumers()
+        consumers = served_consumers(self.generated)
         consumer = consumers[self.issued % len(consumers)]
         self.issued += 1
         points = []
@@ -306,14 +310,17 @@ class Readings:
                                      self.reading_date, tuple(points))
 
 
-def readings_for(container: Container, prefix: str = "PR") -> Readings:
-    """A document builder dated the reading date of the current or next readings window."""
+def readings_for(container: Container, prefix: str = "PR", generated: int = 0) -> Readings:
+    """A document builder dated the reading date of the current or next readings window.
+
+    Its documents go round the served consumers, ``generated`` generated ones included.
+    """
     ctx = container.readings
     now = ctx.clock()
     day = now.astimezone(ZoneInfo(ctx.timezone)).date()
     while (reading_date := ctx.window.reading_date_for(day)) is None:
         day += timedelta(days=1)
-    return Readings(reading_date, now.replace(microsecond=0), prefix)
+    return Readings(reading_date, now.replace(microsecond=0), prefix, generated)
 
 
 def submit_signed(container: Container, keys: dict[str, SigningKey], documents:

@@ -10,7 +10,7 @@ from adapter.domain.documents import DistributionInvoice, ReactiveEnergyInvoice
 from adapter.errors import PermanentRemoteError
 from adapter.mappers import read_document
 from adapter.sandbox import DEMO_CONSUMERS
-from adapter.sandbox.registry_data import UNINTEGRATED_SUPPLIER_EIC
+from adapter.sandbox.registry_data import UNINTEGRATED_SUPPLIER_EIC, sandbox_registry
 from adapter.signing import verify
 from adapter.soap.transports import BillingTransport
 from tests.integration.sandbox.conftest import outbound, payment_notice, readings_document
@@ -37,6 +37,16 @@ def test_registry_pages_verify_and_cover_every_consumer_once(start_peer):
         assert page.registry.header.sender_eic == BILLING_EIC
     contracts = [c.contract_number for page in pages for c in page.registry.consumers]
     assert contracts == [c.contract_number for c in DEMO_CONSUMERS]
+
+
+def test_generated_consumers_follow_the_demo_registry_in_its_pages(start_peer):
+    with start_peer("billing", registry_page_size=100, generated_consumers=250) as sandbox:
+        pages = _all_pages(sandbox.billing_client())
+
+    consumers = [c for page in pages for c in page.registry.consumers]
+    assert len(pages) == 3
+    assert [c.contract_number for c in consumers] == [
+        c.contract_number for c in sandbox_registry(250)]
 
 
 def test_registry_describes_the_sandbox_consumer_and_an_unintegrated_supplier(start_peer):

@@ -9,6 +9,9 @@ from decimal import Decimal
 from adapter.domain import documents as d
 from adapter.sandbox.ledger import Ledger
 from adapter.sandbox.production import _period, consumption
+from adapter.sandbox.registry_data import sandbox_meters
+
+METERS = sandbox_meters()
 
 
 def _doc(serial: str, value: int,
@@ -27,18 +30,19 @@ def _connection(tmp_path) -> sqlite3.Connection:  # noqa: ANN001
 
 def test_volume_is_the_difference_times_the_transformation_coefficient(tmp_path):
     conn = _connection(tmp_path)
-    assert consumption(conn, _doc("NIK-200002", 1000)) == []  # the first reading is a baseline
+    # The first reading is a baseline.
+    assert consumption(conn, _doc("NIK-200002", 1000), METERS) == []
 
-    [volume] = consumption(conn, _doc("NIK-200002", 1400))
+    [volume] = consumption(conn, _doc("NIK-200002", 1400), METERS)
 
     assert volume.volume == Decimal(400 * 30)
 
 
 def test_a_counter_that_rolled_over_at_its_capacity_is_billed_for_what_it_measured(tmp_path):
     conn = _connection(tmp_path)
-    consumption(conn, _doc("NIK-800008", 999_900))  # 6 digits, coefficient 1
+    consumption(conn, _doc("NIK-800008", 999_900), METERS)  # 6 digits, coefficient 1
 
-    [volume] = consumption(conn, _doc("NIK-800008", 100))
+    [volume] = consumption(conn, _doc("NIK-800008", 100), METERS)
 
     assert volume.volume == Decimal(200)
 
@@ -66,3 +70,13 @@ def test_the_invoice_and_the_act_of_the_same_consumption_agree_to_the_kopeck():
                      invoice_mrid=bill.header.mrid)
 
     assert bill.totals == acceptance.totals
+
+
+def test_a_generated_consumers_meter_is_priced_from_the_generated_registry(tmp_path):
+    conn = _connection(tmp_path)
+    meters = sandbox_meters(2)
+    consumption(conn, _doc("GEN-000002", 9_999_990), meters)  # 7 digits, coefficient 1
+
+    [volume] = consumption(conn, _doc("GEN-000002", 15), meters)
+
+    assert volume.volume == Decimal(25)
