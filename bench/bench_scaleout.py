@@ -31,6 +31,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -103,6 +105,33 @@ def submit_all(urls: list[str], tokens: dict[str, str], documents: list, clients
     return time.monotonic() - started, failures
 
 
+@contextmanager
+def progress_lines(container: object, total: int, every: float = 60.0) -> Iterator[None]:
+    """While the block runs, print every ``every`` s how many readings are queued and delivered."""
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def report() -> None:
+        while not stop.wait(every):
+            with container.session_factory() as session:  # type: ignore[attr-defined]
+                rows = dict(session.execute(
+                    select(OutboxMessageRecord.status, func.count())
+                    .where(OutboxMessageRecord.destination == h.SUPPLIER_DESTINATION)
+                    .group_by(OutboxMessageRecord.status)).all())
+            queued = sum(rows.values())
+            print(f"  {time.monotonic() - started:5.0f} с: прийнято {queued}/{total}, "
+                  f"доставлено {rows.get('delivered', 0)}, мертвих {rows.get('dead', 0)}",
+                  flush=True)
+
+    thread = threading.Thread(target=report, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def latencies(container: object) -> tuple[list[float], float]:
     """Enqueue-to-acknowledgement seconds of supplier messages; first enqueue to last ack."""
     with container.session_factory() as session:  # type: ignore[attr-defined]
@@ -146,9 +175,11 @@ def run(args: argparse.Namespace, database_url: str, work: Path) -> int:
             urls.append(url)
             webs.append(process)
         workers = [h.spawn_worker(run_env, f"w{n}", log) for n in range(4)]
-        submit_seconds, failures = submit_all(urls, tokens, documents, args.clients)
-        h.wait_for(lambda: h.delivered_to(container, h.SUPPLIER_DESTINATION) >= len(documents)
-                   - len(failures) or h.dead(container) > 0, timeout=3600, interval=0.5)
+        with progress_lines(container, len(documents)):
+            submit_seconds, failures = submit_all(urls, tokens, documents, args.clients)
+            h.wait_for(lambda: h.delivered_to(container, h.SUPPLIER_DESTINATION)
+                       >= len(documents) - len(failures) or h.dead(container) > 0,
+                       timeout=3600, interval=0.5)
         h.stop_workers(workers)
         values, span = latencies(container)
         dead = h.dead(container)
