@@ -38,7 +38,8 @@ def sync_command(click_ctx: click.Context) -> None:
             state = sync_registry(ctx.uow, ctx.fetch_page, clock=ctx.clock, progress=progress)
     result = state.result
     click.echo(f"Сторінок: {state.pages}; споживачів: {result.total} (нових {result.created}, "
-               f"змінених {result.updated}, без змін {result.unchanged}).")
+               f"змінених {result.updated}, без змін {result.unchanged}); "
+               f"знято з реєстру: {result.withdrawn}.")
 
 
 class _Progress:

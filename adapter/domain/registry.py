@@ -8,7 +8,8 @@ this consumer's supplier". The objects here are what those lookups return.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from adapter.domain.documents import Register, RegistryConsumer, RegistryMeter
 
@@ -76,10 +77,18 @@ class Consumer:
     name: str
     metering_points: tuple[MeteringPoint, ...] = ()
     supplier: SupplierAssignment | None = None
+    #: When a complete sync first found the contract gone from billing's registry (terminated).
+    withdrawn_at: datetime | None = None
 
     def metering_point(self, eic: str) -> MeteringPoint | None:
         """The consumer's metering point ``eic``, if it is one of theirs."""
         return next((point for point in self.metering_points if point.eic == eic), None)
+
+    def withdrawn_on(self, timezone: str) -> date | None:
+        """The local day the contract was withdrawn on, if it was."""
+        if self.withdrawn_at is None:
+            return None
+        return self.withdrawn_at.astimezone(ZoneInfo(timezone)).date()
 
 
 def register_zones(registers: tuple[Register, ...], zone_count: int) -> tuple[RegisterZone, ...]:

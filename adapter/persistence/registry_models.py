@@ -52,6 +52,9 @@ class ConsumerRecord(Base):
     edrpou: Mapped[str] = mapped_column(String(8), index=True)
     name: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Set when a complete sync no longer finds the contract in billing's registry (terminated);
+    # cleared if it comes back. The row stays: documents and accounts refer to it.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     metering_points: Mapped[list[MeteringPointRecord]] = relationship(
         back_populates="consumer", order_by="MeteringPointRecord.eic"

@@ -169,6 +169,7 @@ def _verify_and_read(
             code="READING_CONTRACT_MISMATCH",
         )
     _check_header(ctx, document, consumer)
+    _check_in_force(ctx, document, consumer)
     local_day = now.astimezone(ZoneInfo(ctx.timezone)).date()
     check_reading_date(document.reading_date, local_day, ctx.window, ctx.rules)
     return _Checked(verified, document, verified_at)
@@ -194,6 +195,16 @@ def _check_header(ctx: ReadingsContext, doc: MeterReadingsDocument, consumer: Co
     if header.receiver_eic not in {ctx.dso_eic, supplier}:
         raise MappingError(f"Показники адресовано {header.receiver_eic}, а не ОСР чи "
                            "постачальнику споживача.", code="DOC_WRONG_RECEIVER")
+
+
+def _check_in_force(ctx: ReadingsContext, doc: MeterReadingsDocument, consumer: Consumer) -> None:
+    # A terminated contract still takes its closing readings, dated up to the day it ended.
+    withdrawn_on = consumer.withdrawn_on(ctx.timezone)
+    if withdrawn_on is not None and doc.reading_date > withdrawn_on:
+        raise ValidationError(
+            f"Договір {consumer.contract_number} припинено {withdrawn_on:%d.%m.%Y}: показники "
+            "приймаються лише на дату, не пізнішу за припинення.",
+            code="READING_CONTRACT_WITHDRAWN")
 
 
 def _store(

@@ -96,6 +96,8 @@ class ReadingsForm:
     window: WindowStatus
     meters: tuple[MeterFields, ...]
     consumer: Consumer | None
+    #: The local day the contract was withdrawn from billing's registry (terminated), if it was.
+    withdrawn_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def readings_form(unit: UnitOfWork, ctx: ReadingsContext, contract: str, now: da
             for counter in meter.registers))
         for point in consumer.metering_points for meter in point.meters
     )
-    return ReadingsForm(status, meters, consumer)
+    return ReadingsForm(status, meters, consumer, consumer.withdrawn_on(ctx.timezone))
 
 
 def _label(counter: RegisterZone) -> str:

@@ -67,7 +67,9 @@ class DbRegistryLookup:
         with self.uow() as unit:
             if not metering_point_belongs_to(unit, contract, eic):
                 return None
-            return find_consumer_by_contract(unit, contract)
+            consumer = find_consumer_by_contract(unit, contract)
+        # A terminated contract opens no new cabinet; like any mismatch it is not told apart.
+        return consumer if consumer is not None and consumer.withdrawn_at is None else None
 
 
 @dataclass(frozen=True)

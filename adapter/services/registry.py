@@ -3,7 +3,9 @@
 Billing is the source of truth. :func:`apply_registry` upserts one page (consumers, metering
 points, meters and their counters, supplier assignments) and is idempotent: applying the same page
 twice changes nothing. A supplier change is kept as a new assignment dated the day it was seen,
-so readings keep going to the supplier of their own date.
+so readings keep going to the supplier of their own date. A consumer that a complete sync no
+longer finds is marked withdrawn (its contract was terminated), never deleted: its documents and
+accounts stay; one that comes back is reinstated.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from adapter.domain.documents import (
@@ -56,6 +58,8 @@ class ApplyResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: Consumers marked withdrawn: not among the entries of a complete sync.
+    withdrawn: int = 0
 
     @property
     def total(self) -> int:
@@ -64,7 +68,7 @@ class ApplyResult:
 
     def __add__(self, other: ApplyResult) -> ApplyResult:
         return ApplyResult(self.created + other.created, self.updated + other.updated,
-                           self.unchanged + other.unchanged)
+                           self.unchanged + other.unchanged, self.withdrawn + other.withdrawn)
 
 
 def apply_registry(
@@ -75,7 +79,7 @@ def apply_registry(
 ) -> ApplyResult:
     """Upsert one page of the registry in the caller's transaction (the caller commits)."""
     session = _session(target)
-    entries = registry.consumers if isinstance(registry, ConsumerRegistry) else registry
+    entries = _entries(registry)
     result = ApplyResult()
     for entry in entries:
         result += _apply_consumer(session, entry, now)
@@ -93,8 +97,8 @@ def _apply_consumer(session: Session, entry: RegistryConsumer, now: datetime) ->
                                 name=entry.name, updated_at=now)
         session.add(record)
         session.flush()
-    changed = (record.edrpou, record.name) != (entry.edrpou, entry.name)
-    record.edrpou, record.name = entry.edrpou, entry.name
+    changed = (record.edrpou, record.name, record.withdrawn_at) != (entry.edrpou, entry.name, None)
+    record.edrpou, record.name, record.withdrawn_at = entry.edrpou, entry.name, None
     changed |= _apply_supplier(session, record, entry.supplier_eic, now)
     changed |= _apply_points(session, record, entry.metering_points)
     if created:
@@ -227,14 +231,19 @@ def sync_registry(
 
     A failure part way keeps the pages already committed; running the sync again is safe since
     applying is idempotent. A cursor that comes back again is refused (``REGISTRY_CURSOR_LOOP``).
+    Only a sync that reached the last page withdraws the consumers it did not see, and never on
+    an empty registry (``REGISTRY_EMPTY``: a fault at billing must not terminate every contract).
     """
     cursor: str | None = None
     seen: set[str] = set()
+    contracts: set[str] = set()
     state = SyncProgress(0, 0, None, ApplyResult())
     while True:
         page = fetch_page(cursor)
+        entries = _entries(page.registry)
+        contracts.update(entry.contract_number for entry in entries)
         with uow() as unit:
-            applied = apply_registry(unit, page.registry, now=clock())
+            applied = apply_registry(unit, entries, now=clock())
             unit.commit()
         state = SyncProgress(state.pages + 1, state.consumers + applied.total, page.total,
                              state.result + applied)
@@ -242,11 +251,34 @@ def sync_registry(
             progress(state)
         cursor = page.next_cursor
         if cursor is None:
-            return state
+            return _withdraw_absent(uow, contracts, state, now=clock())
         if cursor in seen or state.pages >= max_pages:
             raise RemoteError(f"Білінг повторно повернув курсор {cursor!r}.",
                               code="REGISTRY_CURSOR_LOOP")
         seen.add(cursor)
+
+
+def _entries(registry: ConsumerRegistry | Sequence[RegistryConsumer]) -> Sequence[RegistryConsumer]:
+    return registry.consumers if isinstance(registry, ConsumerRegistry) else registry
+
+
+def _withdraw_absent(uow: Callable[[], UnitOfWork], contracts: set[str], state: SyncProgress,
+                     *, now: datetime) -> SyncProgress:
+    if not contracts:
+        raise RemoteError("Білінг повернув порожній реєстр: жоден договір не знято.",
+                          code="REGISTRY_EMPTY")
+    with uow() as unit:
+        active = unit.session.scalars(select(ConsumerRecord.contract_number)
+                                      .where(ConsumerRecord.withdrawn_at.is_(None)))
+        absent = [contract for contract in active if contract not in contracts]
+        for start in range(0, len(absent), 500):  # bounded IN lists
+            unit.session.execute(
+                update(ConsumerRecord)
+                .where(ConsumerRecord.contract_number.in_(absent[start:start + 500]))
+                .values(withdrawn_at=now, updated_at=now))
+        unit.commit()
+    withdrawn = ApplyResult(withdrawn=len(absent))
+    return SyncProgress(state.pages, state.consumers, state.total, state.result + withdrawn)
 
 
 # ----- lookups --------------------------------------------------------------------------------
@@ -271,7 +303,7 @@ def find_consumer_by_contract(
     return Consumer(
         contract_number=record.contract_number, edrpou=record.edrpou, name=record.name,
         metering_points=tuple(_point(point) for point in record.metering_points),
-        supplier=_assignment(record.assignments, on),
+        supplier=_assignment(record.assignments, on), withdrawn_at=record.withdrawn_at,
     )
 
 

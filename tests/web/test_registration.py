@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapter.persistence.cabinet_models import UserRecord
+from adapter.persistence.registry_models import ConsumerRecord
 from tests.web.conftest import (
     CONTRACT,
     NAME,
@@ -150,6 +151,22 @@ def test_confirmation_link_expires(browser: Browser, cabinet: Cabinet) -> None:
 def test_unknown_token_is_refused(browser: Browser) -> None:
     response = browser.get("/confirm/not-a-token")
     assert response.status_code == 404 and "TOKEN_INVALID" in response.get_data(as_text=True)
+
+
+def test_a_withdrawn_contract_opens_no_cabinet_and_is_not_told_apart(
+    browser: Browser, cabinet: Cabinet
+) -> None:
+    with cabinet.ctx.uow() as unit:
+        unit.session.execute(update(ConsumerRecord).values(withdrawn_at=cabinet.clock.now))
+        unit.commit()
+
+    response = browser.register()
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for field in ("contract", "name", "eic"):
+        assert field_error(html, field) == "REG_REGISTRY_MISMATCH"
+    assert cabinet.mails() == []
 
 
 def test_already_registered_is_told_only_after_the_registry_matched(

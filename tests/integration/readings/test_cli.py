@@ -60,7 +60,12 @@ def test_registry_sync_and_import(env: ReadingsEnv, tmp_path: Path) -> None:
     ctx = RegistryContext(uow=env.uow, clock=env.clock, fetch_page=pages.__getitem__)
     result = CliRunner().invoke(registry, ["sync"], obj={"registry": ctx})
     assert result.exit_code == 0, result.output
-    assert "Сторінок: 2; споживачів: 2 (нових 0, змінених 0, без змін 2)." in result.output
+    assert ("Сторінок: 2; споживачів: 2 (нових 0, змінених 0, без змін 2); "
+            "знято з реєстру: 0.") in result.output
+    only_mine = {None: RegistryPage([mine], None, total=1)}
+    result = CliRunner().invoke(registry, ["sync"], obj={"registry": RegistryContext(
+        uow=env.uow, clock=env.clock, fetch_page=only_mine.__getitem__)})
+    assert "знято з реєстру: 1." in result.output
     unconfigured = CliRunner().invoke(registry, ["sync"],
                                       obj={"registry": RegistryContext(env.uow, env.clock)})
     assert unconfigured.exit_code == 1 and "CONFIG_NO_BILLING" in unconfigured.output

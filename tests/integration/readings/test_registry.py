@@ -149,6 +149,65 @@ def test_sync_keeps_committed_pages_and_refuses_a_cursor_loop(migrated_uow: Any)
     assert exc.value.code == "REGISTRY_CURSOR_LOOP"
 
 
+def _sync(uow: Any, *pages: list[Any], now: datetime = NOW) -> Any:
+    """Sync from billing serving ``pages`` (lists of entries) by cursor."""
+    by_cursor = {None if n == 0 else f"c{n}": RegistryPage(page, f"c{n + 1}"
+                                                           if n + 1 < len(pages) else None)
+                 for n, page in enumerate(pages)}
+    return sync_registry(uow, lambda cursor: by_cursor[cursor], clock=lambda: now)
+
+
+def _withdrawn(uow: Any) -> dict[str, datetime | None]:
+    with uow() as unit:
+        return dict(unit.session.execute(
+            select(ConsumerRecord.contract_number, ConsumerRecord.withdrawn_at)).all())
+
+
+def test_a_complete_sync_withdraws_the_contracts_billing_no_longer_lists(
+        migrated_uow: Any) -> None:
+    mine, other = registry_entries()
+    _sync(migrated_uow, [mine], [other])
+    later = NOW + timedelta(days=3)
+
+    state = _sync(migrated_uow, [mine], [], now=later)
+
+    assert state.result.withdrawn == 1
+    assert _withdrawn(migrated_uow) == {CONTRACT: None, OTHER_CONTRACT: later}
+    with migrated_uow() as unit:  # kept, with its points: documents and accounts refer to it
+        consumer = find_consumer_by_contract(unit, OTHER_CONTRACT)
+        assert consumer is not None and consumer.withdrawn_at == later
+        assert [p.eic for p in consumer.metering_points] == [POINT_3]
+    assert _sync(migrated_uow, [mine], now=later).result.withdrawn == 0  # already withdrawn
+
+
+def test_a_contract_that_comes_back_is_reinstated(migrated_uow: Any) -> None:
+    mine, other = registry_entries()
+    _sync(migrated_uow, [mine, other])
+    _sync(migrated_uow, [mine])
+
+    state = _sync(migrated_uow, [mine, other], now=NOW + timedelta(days=1))
+
+    assert (state.result.updated, state.result.withdrawn) == (1, 0)
+    assert _withdrawn(migrated_uow) == {CONTRACT: None, OTHER_CONTRACT: None}
+
+
+def test_an_interrupted_or_empty_sync_withdraws_nothing(migrated_uow: Any) -> None:
+    mine, other = registry_entries()
+    _sync(migrated_uow, [mine, other])
+
+    def interrupted(cursor: str | None) -> RegistryPage:
+        if cursor is None:
+            return RegistryPage([mine], "c1")
+        raise RemoteError("billing down", code="REMOTE_UNAVAILABLE")
+
+    with pytest.raises(RemoteError):
+        sync_registry(migrated_uow, interrupted, clock=lambda: NOW)
+    with pytest.raises(RemoteError) as exc:
+        _sync(migrated_uow, [], [])
+    assert exc.value.code == "REGISTRY_EMPTY"
+    assert _withdrawn(migrated_uow) == {CONTRACT: None, OTHER_CONTRACT: None}
+
+
 def _billing_policy(pki: SandboxPki) -> VerificationPolicy:
     return VerificationPolicy(parties=(TrustedParty("billing", pinned_certs=(pki.billing_cert,)),))
 

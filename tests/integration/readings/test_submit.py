@@ -8,11 +8,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapter.errors import TransientRemoteError
 from adapter.persistence.models import InboundRejectionRecord
-from adapter.persistence.registry_models import ReadingSubmissionRecord, ReadingValueRecord
+from adapter.persistence.registry_models import (
+    ConsumerRecord,
+    ReadingSubmissionRecord,
+    ReadingValueRecord,
+)
 from adapter.pki.sandbox import issue_extra_cert
 from adapter.services.readings import SubmissionStatus, record_delivery, timeline
 from adapter.services.routing import SupplierRoute, export_awaiting
@@ -161,6 +165,35 @@ def test_cabinet_contract_must_match_the_document(env: ReadingsEnv) -> None:
 ])
 def test_registry_and_header_checks(env: ReadingsEnv, change: dict[str, str], code: str) -> None:
     assert env.submit(env.signed(env.document(**change))).code == code
+
+
+def _withdraw(env: ReadingsEnv, contract: str, at: datetime) -> None:
+    with env.uow() as unit:
+        unit.session.execute(update(ConsumerRecord).where(
+            ConsumerRecord.contract_number == contract).values(withdrawn_at=at))
+        unit.commit()
+
+
+def test_a_withdrawn_contract_takes_only_readings_dated_up_to_its_withdrawal(
+        env: ReadingsEnv) -> None:
+    zone = ZoneInfo(env.ctx.timezone)
+    day_before = env.reading_date - timedelta(days=1)
+    _withdraw(env, CONTRACT, datetime(day_before.year, day_before.month, day_before.day, 12,
+                                      tzinfo=zone))
+
+    refused = env.submit(env.signed(env.document()))
+
+    assert (refused.status, refused.code) == (SubmissionStatus.REJECTED,
+                                              "READING_CONTRACT_WITHDRAWN")
+    assert day_before.strftime("%d.%m.%Y") in refused.message
+    assert env.submissions() == 0 and env.outbox() == []
+    assert _rejections(env) == ["READING_CONTRACT_WITHDRAWN"]
+    # Withdrawn at 00:30 local time on the reading date, still the day before in UTC: the local
+    # day counts, so these are the closing readings of its last day.
+    _withdraw(env, CONTRACT, datetime(env.reading_date.year, env.reading_date.month,
+                                      env.reading_date.day, 0, 30, tzinfo=zone))
+    closing = env.submit(env.signed(env.document()))
+    assert closing.status == SubmissionStatus.ACCEPTED
 
 
 def _outside_window(env: ReadingsEnv) -> datetime:

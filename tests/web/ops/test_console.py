@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapter.persistence.outbox_models import OutboxEventRecord, OutboxMessageRecord
+from adapter.persistence.registry_models import ConsumerRecord
 from tests.web.conftest import CONTRACT, POINT_1, Cabinet
 from tests.web.ops.conftest import (
     INBOUND_MRID,
@@ -220,6 +221,12 @@ def test_registry_feedback_and_summary_pages(console: Console, seeded: Seeded) -
     browser = console.operator()
     registry = _text(browser.get("/ops/registry?q=" + CONTRACT))
     assert POINT_1 in registry and "270000002" not in registry
+    assert "чинний" in registry and "знято з реєстру" not in registry
+    with console.container.uow() as unit:
+        unit.session.execute(update(ConsumerRecord).where(
+            ConsumerRecord.contract_number == CONTRACT).values(withdrawn_at=console.clock.now))
+        unit.commit()
+    assert "знято з реєстру" in _text(browser.get("/ops/registry?q=" + CONTRACT))
     assert browser.get("/ops/feedback").status_code == 200
     summary = _text(browser.get("/ops"))
     assert 'data-status="dead">1<' in summary and "SIG_INVALID" in summary

@@ -8,11 +8,11 @@ import re
 from datetime import date
 
 import openpyxl
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapter.domain.registry import RegisterZone
 from adapter.persistence.outbox_models import OutboxMessageRecord
-from adapter.persistence.registry_models import ReadingSubmissionRecord
+from adapter.persistence.registry_models import ConsumerRecord, ReadingSubmissionRecord
 from adapter.pki import SandboxPki
 from adapter.services.readings_form import field_name
 from adapter.signing import sign
@@ -75,6 +75,20 @@ def test_the_form_has_a_labelled_input_per_register_and_zone(user: Browser):
     assert 'data-coefficient="30"' in page and 'data-capacity="100000"' in page
     assert "Показники приймаються з" in page and "ці будуть на" in page
     assert 'id="sign-browser"' in page and 'id="download-unsigned"' in page
+
+
+def test_the_form_of_a_withdrawn_contract_says_until_when_readings_are_taken(
+        user: Browser, registered: Cabinet):
+    assert 'id="contract-withdrawn"' not in user.get(FORM).get_data(as_text=True)
+    with registered.container.uow() as unit:
+        unit.session.execute(update(ConsumerRecord).values(withdrawn_at=registered.clock.now))
+        unit.commit()
+
+    page = user.get(FORM).get_data(as_text=True)
+
+    notice = re.search(r'id="contract-withdrawn"[^>]*>(.*?)</div>', page, re.S)
+    assert notice is not None
+    assert f"Договір припинено {registered.clock.now:%d.%m.%Y}" in notice.group(1)
 
 
 def test_the_full_browser_signing_flow_stores_and_queues(user: Browser, registered: Cabinet,
