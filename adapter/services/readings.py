@@ -48,14 +48,13 @@ from adapter.persistence.registry_models import (
 from adapter.persistence.uow import UnitOfWork
 from adapter.safexml import parse_xml
 from adapter.services.intake import record_rejection
+from adapter.services.readings_timeline import correlation_id
 from adapter.services.registry import find_consumer_by_contract
 from adapter.services.routing import AWAITING_EXPORT, BILLING, SupplierRoute, route_for
 from adapter.signing import VerificationPolicy, VerifiedDocument, verify
 from adapter.xml_schemas import EXCHANGE_NS, kind_of, validate
 
 QUEUED = "queued"
-DELIVERED = "delivered"
-DELIVERY_FAILED = "delivery_failed"
 
 
 class Enqueue(Protocol):
@@ -301,11 +300,6 @@ def ordering_key(doc: MeterReadingsDocument) -> str:
     return f"readings:{doc.contract_number}"
 
 
-def correlation_id(submission_id: int) -> str:
-    """The outbox correlation id of a submission (see :func:`record_delivery`)."""
-    return f"readings:{submission_id}"
-
-
 def _new_record(
     ctx: ReadingsContext, signed: bytes, checked: _Checked, evaluation: Evaluation, channel: str,
     received_at: datetime, supplier_eic: str | None,
@@ -363,53 +357,3 @@ def previous_readings(
                 out[(point.eic, point.meter_serial, counter)] = PreviousReading(
                     value=row.value, reading_date=row.reading_date, volume=row.volume)
     return out
-
-
-def record_delivery(
-    session: Session, correlation: str | None, destination: str, *, at: datetime,
-    detail: str = "",
-) -> bool:
-    """Note on a submission's timeline that the outbox delivered it to ``destination``.
-
-    For the delivery engine's "delivered" hook; the submission becomes ``delivered`` once its
-    supplier has it. False when ``correlation`` is not a readings submission.
-    """
-    record = _submission_for(session, correlation)
-    if record is None:
-        return False
-    record.events.append(ReadingEventRecord(event=DELIVERED, at=at,
-                                            detail=f"{destination} {detail}".strip()))
-    if destination.startswith("supplier:"):
-        record.status = DELIVERED
-    return True
-
-
-def record_delivery_failure(
-    session: Session, correlation: str | None, destination: str, *, at: datetime,
-    detail: str = "",
-) -> bool:
-    """Note that the outbox gave up delivering a submission (a dead letter; see the reason).
-
-    The operator can replay the message; a later delivery adds its own ``delivered`` event.
-    """
-    record = _submission_for(session, correlation)
-    if record is None:
-        return False
-    record.events.append(ReadingEventRecord(event=DELIVERY_FAILED, at=at,
-                                            detail=f"{destination} {detail}".strip()))
-    if destination.startswith("supplier:"):
-        record.status = DELIVERY_FAILED
-    return True
-
-
-def _submission_for(session: Session, correlation: str | None) -> ReadingSubmissionRecord | None:
-    prefix = "readings:"
-    if not correlation or not correlation.startswith(prefix):
-        return None
-    return session.get(ReadingSubmissionRecord, int(correlation[len(prefix):]))
-
-
-def timeline(session: Session, submission_id: int) -> list[tuple[str, datetime, str]]:
-    """A submission's timeline, oldest first: (event, at, detail)."""
-    record = session.get(ReadingSubmissionRecord, submission_id)
-    return [] if record is None else [(e.event, e.at, e.detail) for e in record.events]

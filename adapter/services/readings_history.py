@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from adapter.persistence.outbox_models import OutboxMessageRecord
 from adapter.persistence.registry_models import ReadingSubmissionRecord, ReadingValueRecord
-from adapter.services.readings import correlation_id, timeline
+from adapter.services.readings_timeline import correlation_id, timeline
 
 #: What each event and status means to a person.
 EVENT_LABELS = {

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from adapter.delivery.claims import Settlement
 from adapter.delivery.outbox import DEAD, DELIVERED
-from adapter.services.readings import record_delivery, record_delivery_failure
+from adapter.services.readings_timeline import record_delivery, record_delivery_failure
 
 
 def on_settled(session: Session, settlement: Settlement) -> None:

@@ -18,7 +18,8 @@ from adapter.persistence.registry_models import (
     ReadingValueRecord,
 )
 from adapter.pki.sandbox import issue_extra_cert
-from adapter.services.readings import SubmissionStatus, record_delivery, timeline
+from adapter.services.readings import SubmissionStatus
+from adapter.services.readings_timeline import record_delivery, timeline
 from adapter.services.routing import SupplierRoute, export_awaiting
 from adapter.signing import load_signing_key
 from tests.integration.readings.conftest import (
