@@ -22,6 +22,7 @@ from adapter.delivery.outbox import STATUSES
 from adapter.services.jsonable import to_jsonable
 
 STATUS_LABELS = {
+    "waiting": "чекає",
     "pending": "очікує",
     "in_flight": "доставляється",
     "delivered": "доставлено",

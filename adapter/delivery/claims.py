@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Exists, Select, exists, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
-from adapter.delivery.outbox import BLOCKING_STATUSES, DEAD, DELIVERED, IN_FLIGHT, PENDING
+from adapter.delivery.outbox import DEAD, DELIVERED, IN_FLIGHT, PENDING, promote_next
 from adapter.delivery.transport import DeliveryReceipt, OutboundMessage, idempotency_key
 from adapter.persistence.outbox_models import (
     OutboxAttemptRecord,
@@ -35,25 +35,10 @@ class Claim:
     window_started_at: datetime
 
 
-def blocked_by_earlier() -> Exists:
-    """SQL condition: an earlier message with the same destination and ordering key is unsettled.
-
-    Unsettled means pending, in flight or dead: a later reading never overtakes an earlier one,
-    even a dead one, until an operator replays or skips it.
-    """
-    earlier = aliased(Message)
-    return exists().where(
-        earlier.destination == Message.destination,
-        earlier.ordering_key == Message.ordering_key,
-        earlier.id < Message.id,
-        earlier.status.in_(BLOCKING_STATUSES),
-    )
-
-
 def _due(now: datetime, exclude: frozenset[str]) -> Select[Message]:
-    query = select(Message).where(
-        Message.status == PENDING, Message.next_attempt_at <= now, ~blocked_by_earlier()
-    )
+    # Only lane heads are pending (adapter.delivery.outbox): nothing here has to ask whether an
+    # earlier message holds this one back.
+    query = select(Message).where(Message.status == PENDING, Message.next_attempt_at <= now)
     if exclude:
         query = query.where(Message.destination.not_in(sorted(exclude)))
     return query.order_by(Message.id).limit(1)
@@ -160,6 +145,8 @@ def record_outcome(
         _finish_attempt(attempt, outcome.attempt_outcome, now, outcome.error_code,
                         outcome.error_message)
         _apply(record, outcome, now)
+        if outcome.status == DELIVERED:
+            promote_next(session, record.destination, record.ordering_key, now)
         if outcome.status in (DELIVERED, DEAD):
             detail = outcome.receipt.ack_code if outcome.receipt else (
                 f"{outcome.error_code}: {outcome.error_message}")

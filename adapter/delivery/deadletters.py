@@ -15,7 +15,16 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from adapter.delivery.outbox import BLOCKING_STATUSES, DEAD, PENDING, SKIPPED, STATUSES
+from adapter.delivery.outbox import (
+    DEAD,
+    HEAD_STATUSES,
+    PENDING,
+    SKIPPED,
+    STATUSES,
+    WAITING,
+    lane_head,
+    promote_next,
+)
 from adapter.delivery.timeline import TimelineEntry, timeline
 from adapter.errors import DeliveryError, ValidationError
 from adapter.persistence.outbox_models import OutboxEventRecord, OutboxMessageRecord
@@ -57,11 +66,11 @@ class MessageDetail:
 
 
 def _blocked_by(session: Session, record: Message) -> int | None:
-    if record.ordering_key is None or record.status != PENDING:
+    if record.status != WAITING:
         return None
-    return session.scalar(select(func.min(Message.id)).where(
+    return session.scalar(select(Message.id).where(
         Message.destination == record.destination, Message.ordering_key == record.ordering_key,
-        Message.id < record.id, Message.status.in_(BLOCKING_STATUSES)))
+        Message.status.in_(HEAD_STATUSES)))
 
 
 def _view(session: Session, record: Message) -> MessageView:
@@ -126,7 +135,10 @@ def replay(session: Session, message_id: int, *, now: datetime, by: str = "opera
             f"Повідомлення #{message_id} у стані «{record.status}»; повторити можна лише "
             f"{' або '.join(REPLAYABLE)}.", code="OUTBOX_NOT_REPLAYABLE")
     previous = record.status
-    record.status = PENDING
+    # A dead message is its lane's head and goes again at once. A skipped one rejoins its lane:
+    # at once if the lane is idle, else it waits, next in line (the oldest waiting message).
+    head = lane_head(session, record.destination, record.ordering_key)
+    record.status = PENDING if head in (None, record.id) else WAITING
     record.attempts = 0
     record.window_started_at = now
     record.next_attempt_at = now
@@ -146,6 +158,8 @@ def skip(session: Session, message_id: int, *, now: datetime, reason: str,
     session.add(OutboxEventRecord(message_id=record.id, event="skipped", at=now,
                                   detail=f"{by}: {reason}",
                                   after_attempt=record.attempts_total))
+    session.flush()  # no longer the head: the next message of its lane may go
+    promote_next(session, record.destination, record.ordering_key, now)
 
 
 def replay_many(session: Session, ids: Iterable[int], *, now: datetime) -> int:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from adapter.persistence.models import Base
 from adapter.persistence.types import UtcDateTime
+
+_LANE_HEAD = "status IN ('pending', 'in_flight', 'dead') AND ordering_key IS NOT NULL"
 
 
 class OutboxMessageRecord(Base):
@@ -26,6 +28,9 @@ class OutboxMessageRecord(Base):
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_ordering", "destination", "ordering_key", "id"),
         Index("ix_outbox_lease", "status", "lease_expires_at"),
+        # At most one head (pending, in flight or dead) per lane: adapter.delivery.outbox.
+        Index("uq_outbox_lane_head", "destination", "ordering_key", unique=True,
+              postgresql_where=text(_LANE_HEAD), sqlite_where=text(_LANE_HEAD)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,6 +30,7 @@ EVENT_LABELS = {
 }
 STATUS_LABELS = {
     **EVENT_LABELS,
+    "waiting": "Очікує відправлення",
     "pending": "Очікує відправлення",
     "in_flight": "Відправляється",
     "dead": "Не доставлено",

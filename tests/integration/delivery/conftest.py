@@ -15,9 +15,9 @@ from tests.support.database import database_url  # noqa: F401  (fixture)
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:  # noqa: F811
-    """An engine on a database migrated up to the outbox revision."""
+    """An engine on a database migrated up to the outbox branch's head."""
     engine = make_engine(database_url)
-    migrate.upgrade(engine, "0002")
+    migrate.upgrade(engine, "0011")
     yield engine
     engine.dispose()
 

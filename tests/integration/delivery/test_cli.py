@@ -27,7 +27,7 @@ from tests.integration.delivery.fakes import ManualClock, ScriptedTransport, add
 def db(tmp_path: Path) -> Iterator[tuple[str, sessionmaker[Session]]]:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     engine = make_engine(url)
-    migrate.upgrade(engine, "0002")
+    migrate.upgrade(engine, "0011")
     yield url, make_session_factory(engine)
     engine.dispose()
 
@@ -55,7 +55,7 @@ def test_list_shows_dead_and_blocked_messages(db: tuple[str, sessionmaker[Sessio
     assert code == 0, output
     assert "мертве" in output and "[A02] Показник менший за попередній" in output
     assert f"чекає на #{first}" in output
-    assert "мертве: 1" in output and "очікує: 1" in output
+    assert "мертве: 1" in output and "чекає: 1" in output
     code, output = _invoke(url, "list", "--status", "dead", "--json")
     rows = json.loads(output)
     assert [row["id"] for row in rows] == [first]

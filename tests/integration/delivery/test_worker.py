@@ -192,7 +192,7 @@ def test_later_message_with_same_ordering_key_waits(session_factory: Factory) ->
     transport = ScriptedTransport({"R-1": [TransientRemoteError("timeout")]})
     worker = _worker(session_factory, clock, transport)
     assert worker.run_once() == 2  # R-1 fails, R-2 waits behind it, R-9 goes
-    assert _message(session_factory, second).status == "pending"
+    assert _message(session_factory, second).status == "waiting"
     assert _message(session_factory, second).attempts == 0
     assert _message(session_factory, other).status == "delivered"
     clock.advance(minutes=1)
@@ -209,7 +209,7 @@ def test_dead_message_blocks_later_ones_with_its_key(session_factory: Factory) -
     worker = _worker(session_factory, ManualClock(), ScriptedTransport({"R-1": [rejection]}))
     assert worker.run_once() == 1
     assert worker.run_once() == 0
-    assert _message(session_factory, second).status == "pending"
+    assert _message(session_factory, second).status == "waiting"
 
 
 def test_concurrent_workers_deliver_each_message_once(session_factory: Factory) -> None:

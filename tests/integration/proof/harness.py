@@ -57,7 +57,7 @@ from tests.support.servers import serve_in_thread
 ROOT = Path(__file__).resolve().parents[3]
 DSO_EIC = "62X0000000000012"
 SUPPLIER_DESTINATION = f"supplier:{SANDBOX_SUPPLIER_EIC}"
-UNSETTLED = ("pending", "in_flight")
+UNSETTLED = ("waiting", "pending", "in_flight")
 
 
 @dataclass(frozen=True)
