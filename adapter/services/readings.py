@@ -49,7 +49,7 @@ from adapter.persistence.uow import UnitOfWork
 from adapter.safexml import parse_xml
 from adapter.services.intake import record_rejection
 from adapter.services.readings_timeline import correlation_id
-from adapter.services.registry import find_consumer_by_contract
+from adapter.services.registry import edrpou_of, find_consumer_by_contract
 from adapter.services.routing import AWAITING_EXPORT, BILLING, SupplierRoute, route_for
 from adapter.signing import VerificationPolicy, VerifiedDocument, verify
 from adapter.xml_schemas import EXCHANGE_NS, kind_of, validate
@@ -122,6 +122,7 @@ class _Checked:
     verified: VerifiedDocument
     document: MeterReadingsDocument
     verified_at: datetime
+    consumer: Consumer  # as the registry has it on the document's reading date
 
 
 def submit_readings(
@@ -155,9 +156,8 @@ def _verify_and_read(
                            code="READING_WRONG_KIND")
     # Only to learn whose EDRPOU the signature must carry; the signed contract is checked below.
     contract = expected_contract or root.findtext(f"{{{EXCHANGE_NS}}}contractNumber") or ""
-    consumer = _consumer(ctx, contract, None)
-    verified = verify(signed, policy=ctx.policy, now=now, expected_edrpou=consumer.edrpou,
-                      party=ctx.consumer_party)
+    verified = verify(signed, policy=ctx.policy, now=now,
+                      expected_edrpou=_signer_edrpou(ctx, contract), party=ctx.consumer_party)
     verified_at = ctx.clock()
     validate(verified.signed_root)
     document = read_document(verified.signed_root, schema_check=False)
@@ -167,19 +167,32 @@ def _verify_and_read(
             f"Показники подано за договором {document.contract_number}, а не {contract}.",
             code="READING_CONTRACT_MISMATCH",
         )
+    consumer = _consumer(ctx, contract, document.reading_date)
     _check_header(ctx, document, consumer)
     _check_in_force(ctx, document, consumer)
     local_day = now.astimezone(ZoneInfo(ctx.timezone)).date()
     check_reading_date(document.reading_date, local_day, ctx.window, ctx.rules)
-    return _Checked(verified, document, verified_at)
+    return _Checked(verified, document, verified_at, consumer)
 
 
-def _consumer(ctx: ReadingsContext, contract: str, on: date | None) -> Consumer:
+def _unknown_contract(contract: str) -> ValidationError:
+    return ValidationError(f"Договір {contract!r} не знайдено в реєстрі споживачів.",
+                           code="READING_UNKNOWN_CONTRACT")
+
+
+def _signer_edrpou(ctx: ReadingsContext, contract: str) -> str:
+    with ctx.uow() as unit:
+        edrpou = edrpou_of(unit, contract)
+    if edrpou is None:
+        raise _unknown_contract(contract)
+    return edrpou
+
+
+def _consumer(ctx: ReadingsContext, contract: str, on: date) -> Consumer:
     with ctx.uow() as unit:
         consumer = find_consumer_by_contract(unit, contract, on=on)
-    if consumer is None:
-        raise ValidationError(f"Договір {contract!r} не знайдено в реєстрі споживачів.",
-                              code="READING_UNKNOWN_CONTRACT")
+    if consumer is None:  # pragma: no cover - consumers are withdrawn, never deleted
+        raise _unknown_contract(contract)
     return consumer
 
 
@@ -258,11 +271,7 @@ def _store_new(
     ctx: ReadingsContext, session: Session, signed: bytes, checked: _Checked, channel: str,
     received_at: datetime,
 ) -> SubmissionOutcome:
-    doc = checked.document
-    consumer = find_consumer_by_contract(session, doc.contract_number, on=doc.reading_date)
-    if consumer is None:  # pragma: no cover - checked before verification; registry changed since
-        raise ValidationError(f"Договір {doc.contract_number} не знайдено.",
-                              code="READING_UNKNOWN_CONTRACT")
+    doc, consumer = checked.document, checked.consumer
     evaluation = evaluate(doc, consumer, previous_readings(session, doc), ctx.rules)
     supplier_eic = consumer.supplier.supplier_eic if consumer.supplier else None
     destination = route_for(supplier_eic, ctx.routes)

@@ -326,6 +326,12 @@ def _assignment(
     return None if latest is None else SupplierAssignment(latest.supplier_eic, latest.valid_from)
 
 
+def edrpou_of(target: SessionLike, contract: str) -> str | None:
+    """The EDRPOU of ``contract``'s consumer, if the registry knows the contract (one query)."""
+    return _session(target).scalar(
+        select(ConsumerRecord.edrpou).where(ConsumerRecord.contract_number == contract))
+
+
 def metering_point_belongs_to(target: SessionLike, contract: str, eic: str) -> bool:
     """Whether metering point ``eic`` is on ``contract`` (the cabinet's registration check)."""
     owner = _session(target).scalar(
@@ -360,6 +366,7 @@ __all__ = [
     "RegistryPage",
     "SyncProgress",
     "apply_registry",
+    "edrpou_of",
     "find_consumer_by_contract",
     "meters_of",
     "metering_point_belongs_to",

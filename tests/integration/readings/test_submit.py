@@ -20,14 +20,17 @@ from adapter.persistence.registry_models import (
 from adapter.pki.sandbox import issue_extra_cert
 from adapter.services.readings import SubmissionStatus
 from adapter.services.readings_timeline import record_delivery, timeline
+from adapter.services.registry import apply_registry
 from adapter.services.routing import SupplierRoute, export_awaiting
 from adapter.signing import load_signing_key
 from tests.integration.readings.conftest import (
     CONTRACT,
     OTHER_CONTRACT,
     OTHER_EDRPOU,
+    OTHER_SUPPLIER,
     ROEK,
     ReadingsEnv,
+    registry_entries,
 )
 
 
@@ -239,6 +242,22 @@ def test_failure_while_queueing_leaves_nothing_half_stored(env: ReadingsEnv) -> 
     assert calls == [f"supplier:{ROEK}", "billing"]
     assert outcome.code == "TEST_OUTBOX_DOWN"
     assert env.submissions() == 0 and env.outbox() == []
+
+
+def test_readings_go_to_the_supplier_of_their_own_date(env: ReadingsEnv) -> None:
+    # The consumer moves to another supplier a month on; readings dated before the move are
+    # still addressed to, checked against and routed to the supplier of their date.
+    with env.uow() as unit:
+        apply_registry(unit, registry_entries(supplier=OTHER_SUPPLIER),
+                       now=env.clock.now + timedelta(days=30))
+        unit.commit()
+
+    outcome = env.submit(env.signed(env.document(receiver=ROEK)))
+    wrong = env.submit(env.signed(env.document(receiver=OTHER_SUPPLIER)))
+
+    assert outcome.status == SubmissionStatus.ACCEPTED, outcome
+    assert sorted(m.destination for m in env.outbox()) == ["billing", f"supplier:{ROEK}"]
+    assert wrong.code == "DOC_WRONG_RECEIVER"
 
 
 def test_supplier_without_integration_holds_readings_for_export(env: ReadingsEnv) -> None:
