@@ -194,6 +194,18 @@ def check_reading_date(
         )
 
 
+def check_in_force(reading_date: date, consumer: Consumer, timezone: str) -> None:
+    """A withdrawn (terminated) contract takes only its closing readings: dated no later than the
+    local day it was withdrawn."""
+    withdrawn_on = consumer.withdrawn_on(timezone)
+    if withdrawn_on is not None and reading_date > withdrawn_on:
+        raise _fail(
+            "READING_CONTRACT_WITHDRAWN",
+            f"Договір {consumer.contract_number} припинено {withdrawn_on:%d.%m.%Y}: показники "
+            "приймаються лише на дату, не пізнішу за припинення.",
+        )
+
+
 def evaluate(
     doc: MeterReadingsDocument,
     consumer: Consumer,

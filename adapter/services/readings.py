@@ -34,6 +34,7 @@ from adapter.domain.readings import (
     ReadingRules,
     ReadingsWindow,
     ReadingWarning,
+    check_in_force,
     check_reading_date,
     evaluate,
 )
@@ -169,7 +170,7 @@ def _verify_and_read(
         )
     consumer = _consumer(ctx, contract, document.reading_date)
     _check_header(ctx, document, consumer)
-    _check_in_force(ctx, document, consumer)
+    check_in_force(document.reading_date, consumer, ctx.timezone)
     local_day = now.astimezone(ZoneInfo(ctx.timezone)).date()
     check_reading_date(document.reading_date, local_day, ctx.window, ctx.rules)
     return _Checked(verified, document, verified_at, consumer)
@@ -207,16 +208,6 @@ def _check_header(ctx: ReadingsContext, doc: MeterReadingsDocument, consumer: Co
     if header.receiver_eic not in {ctx.dso_eic, supplier}:
         raise MappingError(f"Показники адресовано {header.receiver_eic}, а не ОСР чи "
                            "постачальнику споживача.", code="DOC_WRONG_RECEIVER")
-
-
-def _check_in_force(ctx: ReadingsContext, doc: MeterReadingsDocument, consumer: Consumer) -> None:
-    # A terminated contract still takes its closing readings, dated up to the day it ended.
-    withdrawn_on = consumer.withdrawn_on(ctx.timezone)
-    if withdrawn_on is not None and doc.reading_date > withdrawn_on:
-        raise ValidationError(
-            f"Договір {consumer.contract_number} припинено {withdrawn_on:%d.%m.%Y}: показники "
-            "приймаються лише на дату, не пізнішу за припинення.",
-            code="READING_CONTRACT_WITHDRAWN")
 
 
 def _store(

@@ -29,6 +29,7 @@ from adapter.domain.readings import (
     Evaluation,
     PreviousReading,
     ReadingsWindow,
+    check_in_force,
     evaluate,
     parse_reading_value,
     volume_of,
@@ -208,6 +209,7 @@ def check_readings(unit: UnitOfWork, ctx: ReadingsContext, contract: str,
     document = _document(model.consumer, _reading_date(model.window), values, ctx, now,
                          _previous_map(model))
     try:
+        check_in_force(document.reading_date, model.consumer, ctx.timezone)
         evaluation = evaluate(document, model.consumer, _previous_map(model), ctx.rules)
     except AdapterError as error:
         raise FormInvalid({"": FieldProblem(error.code, error.message)}) from error

@@ -91,6 +91,18 @@ def test_the_form_of_a_withdrawn_contract_says_until_when_readings_are_taken(
     assert f"Договір припинено {registered.clock.now:%d.%m.%Y}" in notice.group(1)
 
 
+def test_checking_readings_of_a_withdrawn_contract_refuses_before_signing(
+        user: Browser, registered: Cabinet):
+    with registered.container.uow() as unit:  # withdrawn before the reading date (1 December)
+        unit.session.execute(update(ConsumerRecord).values(withdrawn_at=registered.clock.now))
+        unit.commit()
+
+    answer = post(user, f"{FORM}/check", values())
+
+    assert answer.status_code == 400
+    assert 'data-code="READING_CONTRACT_WITHDRAWN"' in answer.get_data(as_text=True)
+
+
 def test_the_full_browser_signing_flow_stores_and_queues(user: Browser, registered: Cabinet,
                                                         sandbox_pki: SandboxPki):
     done = sign_in_browser(user, sandbox_pki, values())
