@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -256,12 +257,14 @@ def sync_registry_from_billing(container: Container, attempts: int = 30) -> int:
     raise RuntimeError("реєстр не вдалося синхронізувати")
 
 
-def served_consumers(generated: int = 0) -> list[RegistryConsumer]:
+@cache
+def served_consumers(generated: int = 0) -> tuple[RegistryConsumer, ...]:
     """Consumers of the integrated sandbox supplier (their readings go to both peers).
 
     The demo ones, then ``generated`` generated ones (the peers' ``--generated-consumers``).
+    Cached: the document builder asks for every document it makes.
     """
-    return [c for c in sandbox_registry(generated) if c.supplier_eic == SANDBOX_SUPPLIER_EIC]
+    return tuple(c for c in sandbox_registry(generated) if c.supplier_eic == SANDBOX_SUPPLIER_EIC)
 
 
 def consumer_keys(pki: SandboxPki, directory: Path, generated: int = 0) -> dict[str, SigningKey]:
