@@ -23,7 +23,7 @@ from lxml import etree
 from adapter.errors import SignatureError
 from adapter.safexml import parse_xml
 from adapter.signing import constants as c
-from adapter.signing.signer import signature_template, splice_signature
+from adapter.signing.signer import signable_root, signature_template, splice_signature
 
 _DS = f"{{{c.DS_NS}}}"
 
@@ -46,12 +46,7 @@ class RemoteSigningRequest:
 def prepare_remote_signature(xml: bytes, certificate: x509.Certificate) -> RemoteSigningRequest:
     """Digest ``xml`` and build its SignedInfo for the holder of ``certificate``'s key."""
     method = _method_for(certificate)
-    root = parse_xml(xml)
-    doc_id = root.get("Id")
-    if not doc_id:
-        raise SignatureError("Кореневий елемент не має атрибута Id.", code="SIG_NO_ID")
-    if next(root.iter(c.DS_SIGNATURE), None) is not None:
-        raise SignatureError("Документ уже містить підпис.", code="SIG_MULTIPLE")
+    root, doc_id = signable_root(xml)
     # Enveloped + exclusive c14n of a same-document reference without comments: the signature is
     # not in the tree yet, so this is exactly what a verifier digests.
     digest = hashlib.sha256(etree.tostring(root, method="c14n", exclusive=True,

@@ -57,12 +57,7 @@ class XmlDsigSigner:
 
     def sign(self, xml: bytes) -> bytes:
         """Sign the root element (found by its ``Id``) of ``xml``; see :func:`sign`."""
-        root = parse_xml(xml)
-        doc_id = root.get("Id")
-        if not doc_id:
-            raise SignatureError("Кореневий елемент не має атрибута Id.", code="SIG_NO_ID")
-        if next(root.iter(c.DS_SIGNATURE), None) is not None:
-            raise SignatureError("Документ уже містить підпис.", code="SIG_MULTIPLE")
+        root, doc_id = signable_root(xml)
         signature = self._template(doc_id)
         root.append(signature)
         ctx = xmlsec.SignatureContext()
@@ -100,6 +95,17 @@ class XmlDsigSigner:
                 )
             )
         return signature
+
+
+def signable_root(xml: bytes) -> tuple[etree._Element, str]:
+    """The parsed root of a document to sign and its ``Id``; refuses one already signed."""
+    root = parse_xml(xml)
+    doc_id = root.get("Id")
+    if not doc_id:
+        raise SignatureError("Кореневий елемент не має атрибута Id.", code="SIG_NO_ID")
+    if next(root.iter(c.DS_SIGNATURE), None) is not None:
+        raise SignatureError("Документ уже містить підпис.", code="SIG_MULTIPLE")
+    return root, doc_id
 
 
 def signature_template(doc_id: str, signature_method: str, signature_id: str) -> etree._Element:
