@@ -32,14 +32,7 @@ def record_delivery(
     For the delivery engine's "delivered" hook; the submission becomes ``delivered`` once its
     supplier has it. False when ``correlation`` is not a readings submission.
     """
-    record = _submission_for(session, correlation)
-    if record is None:
-        return False
-    record.events.append(ReadingEventRecord(event=DELIVERED, at=at,
-                                            detail=f"{destination} {detail}".strip()))
-    if destination.startswith("supplier:"):
-        record.status = DELIVERED
-    return True
+    return _note(session, correlation, destination, DELIVERED, at, detail)
 
 
 def record_delivery_failure(
@@ -50,13 +43,19 @@ def record_delivery_failure(
 
     The operator can replay the message; a later delivery adds its own ``delivered`` event.
     """
+    return _note(session, correlation, destination, DELIVERY_FAILED, at, detail)
+
+
+def _note(session: Session, correlation: str | None, destination: str, event: str,
+          at: datetime, detail: str) -> bool:
+    # The supplier's copy decides the submission's state; billing's only adds to the timeline.
     record = _submission_for(session, correlation)
     if record is None:
         return False
-    record.events.append(ReadingEventRecord(event=DELIVERY_FAILED, at=at,
+    record.events.append(ReadingEventRecord(event=event, at=at,
                                             detail=f"{destination} {detail}".strip()))
     if destination.startswith("supplier:"):
-        record.status = DELIVERY_FAILED
+        record.status = event
     return True
 
 
