@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 POSTGRES_ENV = "ADAPTER_TEST_POSTGRES_URL"
@@ -62,3 +62,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'adapter.sqlite3'}"
     else:
         yield from fresh_postgres_url()
+
+
+def model_drift(engine: Engine, *table_prefixes: str) -> list[object]:
+    """What Alembic's autogenerate finds between the migrated ``engine`` and the models, for the
+    tables whose names start with one of ``table_prefixes`` (empty when migrations match)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from adapter.persistence import all_models  # noqa: F401 - every model on Base.metadata
+    from adapter.persistence.models import Base
+
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    return [change for change in diff
+            if any(f"'{prefix}" in repr(change) for prefix in table_prefixes)]
