@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
@@ -128,7 +129,7 @@ def submit_baseline(system: RunningSystem, contract: str = "270000001",
     with container.uow() as unit:
         consumer = find_consumer_by_contract(unit, contract)
     assert consumer is not None, f"{contract} is not in the synced registry"
-    today = container.clock().date()
+    today = container.clock().astimezone(ZoneInfo(container.settings.timezone)).date()
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     points = tuple(
         MeteringPointReadings(point.eic, meter.serial, tuple(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,7 @@ from adapter.services.readings import ReadingsContext, SubmissionOutcome, submit
 from adapter.services.registry import apply_registry
 from adapter.services.routing import SupplierRoute
 from adapter.signing import SigningKey, TrustedParty, VerificationPolicy, sign
+from tests.support.clock import window_moment
 from tests.support.database import database_url  # noqa: F401
 from tests.support.pki import sandbox_pki, signing_key  # noqa: F401
 
@@ -59,21 +60,6 @@ def registry_entries(supplier: str = ROEK) -> tuple[RegistryConsumer, ...]:
             RegistryMeteringPoint(POINT_3, (RegistryMeter("M-3003", (A,), 1, 6, 1),)),
         )),
     )
-
-
-def window_moment(window: ReadingsWindow, zone: ZoneInfo) -> datetime:
-    """Now if today is inside the readings window, else the moment the next window opens.
-
-    Certificates and the CRL of the sandbox are current for weeks ahead, so verification at that
-    moment is honest.
-    """
-    now = datetime.now(UTC).replace(microsecond=0)
-    day = now.astimezone(zone).date()
-    while not window.contains(day):
-        day += timedelta(days=1)
-    if day == now.astimezone(zone).date():
-        return now
-    return datetime(day.year, day.month, day.day, 10, tzinfo=zone).astimezone(UTC)
 
 
 @dataclass

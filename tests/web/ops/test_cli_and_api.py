@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +24,7 @@ from adapter.pki import SandboxPki
 from adapter.services.ops_accounts import OpsAccess
 from adapter.services.ops_api import issue_api_token
 from adapter.signing import sign
+from tests.support.clock import window_moment
 from tests.support.pki import signing_key
 from tests.web.conftest import CONTRACT, EDRPOU, POINT_1
 from tests.web.ops.conftest import DSO_EIC, Console
@@ -75,16 +75,6 @@ def test_api_token_is_stored_as_a_digest(console: Console,
     assert bad.exit_code == 1 and "OPS_CONTRACT_FORMAT" in bad.output
 
 
-def _in_window(now: datetime) -> datetime:
-    """Now if today is inside the readings window, else 10:00 on the day it next opens."""
-    zone, window, day = ZoneInfo("Europe/Kyiv"), ReadingsWindow(), now.date()
-    while not window.contains(day):
-        day += timedelta(days=1)
-    if day == now.astimezone(zone).date():
-        return now
-    return datetime(day.year, day.month, day.day, 10, tzinfo=zone).astimezone(UTC)
-
-
 def _signed(console: Console, pki: SandboxPki, mrid: str, contract: str = CONTRACT) -> bytes:
     now = console.clock()
     doc = MeterReadingsDocument(
@@ -99,7 +89,7 @@ def _signed(console: Console, pki: SandboxPki, mrid: str, contract: str = CONTRA
 
 def test_api_accepts_a_signed_readings_document_for_the_tokens_contract(
         console: Console, sandbox_pki: SandboxPki) -> None:
-    console.clock.now = _in_window(datetime.now(UTC).replace(microsecond=0))
+    console.clock.now = window_moment(ReadingsWindow(), ZoneInfo("Europe/Kyiv"))
     token = issue_api_token(OpsAccess(console.container.uow, console.clock), CONTRACT)
     client = console.app.test_client()
     body = _signed(console, sandbox_pki, "API-0001")

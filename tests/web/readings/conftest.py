@@ -34,7 +34,7 @@ from adapter.persistence.registry_models import ReadingSubmissionRecord, Reading
 from adapter.pki import SandboxPki
 from adapter.services.registry import apply_registry
 from adapter.settings import PartySettings, Settings
-from tests.integration.readings.conftest import window_moment
+from tests.support.clock import window_moment
 from tests.support.database import database_url  # noqa: F401
 from tests.support.pki import sandbox_pki  # noqa: F401
 from tests.web.conftest import (

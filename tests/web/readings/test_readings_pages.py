@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 from sqlalchemy import select, update
 
+from adapter.domain.readings import ReadingsWindow
 from adapter.domain.registry import RegisterZone
 from adapter.persistence.outbox_models import OutboxMessageRecord
 from adapter.persistence.registry_models import ConsumerRecord, ReadingSubmissionRecord
@@ -26,6 +28,7 @@ F_R1 = field_name(POINT_1, "M-1001", RegisterZone(R, 1))
 F_P2 = field_name(POINT_2, "M-2002", RegisterZone(A, 1))
 FORM = "/cabinet/readings"
 PREVIOUS_MONTH = date(2026, 11, 1)  # the clock is in the window of 1 December 2026
+KYIV = ZoneInfo("Europe/Kyiv")
 
 
 def history(*, a1: int = 10000, p2: int = 3000, p2_volume: int | None = None,
@@ -77,25 +80,38 @@ def test_the_form_has_a_labelled_input_per_register_and_zone(user: Browser):
     assert 'id="sign-browser"' in page and 'id="download-unsigned"' in page
 
 
+def withdraw_days_before_reading_date(cabinet: Cabinet, days: int, *, utc_hour: int) -> date:
+    """Withdraw every contract ``days`` UTC days before the form's reading date; the local day.
+
+    The clock follows real time through the readings window, so the moment is taken from the
+    reading date rather than from ``now``, which can be either side of it.
+    """
+    reading_date = ReadingsWindow().reading_date_for(cabinet.clock.now.astimezone(KYIV).date())
+    assert reading_date is not None
+    day = reading_date - timedelta(days=days)
+    at = datetime(day.year, day.month, day.day, utc_hour, 30, tzinfo=UTC)
+    with cabinet.container.uow() as unit:
+        unit.session.execute(update(ConsumerRecord).values(withdrawn_at=at))
+        unit.commit()
+    return at.astimezone(KYIV).date()
+
+
 def test_the_form_of_a_withdrawn_contract_says_until_when_readings_are_taken(
         user: Browser, registered: Cabinet):
     assert 'id="contract-withdrawn"' not in user.get(FORM).get_data(as_text=True)
-    with registered.container.uow() as unit:
-        unit.session.execute(update(ConsumerRecord).values(withdrawn_at=registered.clock.now))
-        unit.commit()
+    # 22:30 UTC is already the next day in Kyiv: the notice names the local day.
+    local_day = withdraw_days_before_reading_date(registered, 3, utc_hour=22)
 
     page = user.get(FORM).get_data(as_text=True)
 
     notice = re.search(r'id="contract-withdrawn"[^>]*>(.*?)</div>', page, re.S)
     assert notice is not None
-    assert f"Договір припинено {registered.clock.now:%d.%m.%Y}" in notice.group(1)
+    assert f"Договір припинено {local_day:%d.%m.%Y}" in notice.group(1)
 
 
 def test_checking_readings_of_a_withdrawn_contract_refuses_before_signing(
         user: Browser, registered: Cabinet):
-    with registered.container.uow() as unit:  # withdrawn before the reading date (1 December)
-        unit.session.execute(update(ConsumerRecord).values(withdrawn_at=registered.clock.now))
-        unit.commit()
+    withdraw_days_before_reading_date(registered, 2, utc_hour=10)
 
     answer = post(user, f"{FORM}/check", values())
 
