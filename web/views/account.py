@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from adapter.services import accounts
+from adapter.services import accounts, colleagues
 from adapter.services.accounts import FormInvalid
 from web.views.common import (
     cabinet,
@@ -22,7 +22,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def _page(error: FormInvalid | None = None, form: str = "", **extra: object) -> Response:
     user = current_user()
     assert user is not None
-    members = accounts.organisation_members(cabinet(), user)
+    members = colleagues.organisation_members(cabinet(), user)
     return render_form("account/settings.html", error, {"email": form_value("email")}
                        if error else {}, user=user, members=members, failed_form=form, **extra)
 
@@ -84,7 +84,7 @@ def invite() -> Response:
     user = current_user()
     assert user is not None
     try:
-        accounts.invite(cabinet(), user, form_value("email"), ip=client_ip())
+        colleagues.invite(cabinet(), user, form_value("email"), ip=client_ip())
     except FormInvalid as error:
         return _page(error, "invite")
     return redirect(url_for("account.settings", done="invite"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from adapter.services import accounts
+from adapter.services import accounts, colleagues
 from adapter.services.accounts import FormInvalid
 from adapter.services.registration import RegistrationForm, confirm_registration, register
 from web.views.common import (
@@ -127,7 +127,7 @@ def accept_invite(token: str) -> Response | str:
         if request.method != "POST":
             email = accounts.check_token(cabinet(), token, "invite")
             return render_form("auth/new_password.html", title=title, email=email)
-        email = accounts.accept_invitation(cabinet(), token, form_value("password"),
+        email = colleagues.accept_invitation(cabinet(), token, form_value("password"),
                                            form_value("password2"), ip=client_ip())
     except FormInvalid as error:
         if set(error.problems) & {"password", "password2"}:
