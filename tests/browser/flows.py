@@ -129,7 +129,7 @@ def submit_baseline(system: RunningSystem, contract: str = "270000001",
     with container.uow() as unit:
         consumer = find_consumer_by_contract(unit, contract)
     assert consumer is not None, f"{contract} is not in the synced registry"
-    today = container.clock().astimezone(ZoneInfo(container.settings.timezone)).date()
+    today = container.clock().astimezone(ZoneInfo(container.settings.readings.timezone)).date()
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     points = tuple(
         MeteringPointReadings(point.eic, meter.serial, tuple(
