@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapter.delivery.outbox import DEAD, DELIVERED, IN_FLIGHT, PENDING, promote_next
 from adapter.delivery.transport import DeliveryReceipt, OutboundMessage, idempotency_key
+from adapter.observability.correlation import message_correlation
 from adapter.persistence.outbox_models import (
     OutboxAttemptRecord,
     OutboxEventRecord,
@@ -33,6 +34,8 @@ class Claim:
     message: OutboundMessage
     attempt_id: int
     window_started_at: datetime
+    #: The id of the request that enqueued the message (cabinet, SOAP), for the delivery's logs.
+    request_correlation: str | None = None
 
 
 def _due(now: datetime, exclude: frozenset[str]) -> Select[Message]:
@@ -70,7 +73,8 @@ def claim_next(
                                       worker_id=worker_id, started_at=now, outcome="in_flight")
         session.add(attempt)
         session.flush()
-        return Claim(_outbound(record), attempt.id, record.window_started_at)
+        return Claim(_outbound(record), attempt.id, record.window_started_at,
+                     message_correlation(session, record.id))
 
 
 def _outbound(record: Message) -> OutboundMessage:

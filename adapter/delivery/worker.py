@@ -25,7 +25,7 @@ from adapter.delivery.policy import Policies
 from adapter.delivery.reaper import reap_expired_leases
 from adapter.delivery.transport import TransportFactory
 from adapter.errors import ConfigurationError
-from adapter.observability.correlation import bound, message_correlation
+from adapter.observability.correlation import bound
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +122,7 @@ class Worker:
         # Every log line of this delivery (here, in the SOAP client, in the hooks) carries the
         # request's correlation id recorded at enqueue, else the outbox's own (readings:<id>).
         message = claim.message
-        correlation = message_correlation(self._session_factory, message.id)
-        with bound(correlation or message.correlation_id):
+        with bound(claim.request_correlation or message.correlation_id):
             log.info("delivering message %s to %s (attempt %d)", message.id,
                      message.destination, message.attempts,
                      extra={"outbox_message_id": message.id, "destination": message.destination,

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from adapter.persistence.outbox_models import OutboxEventRecord
 from adapter.persistence.registry_models import ReadingSubmissionRecord
@@ -75,19 +75,19 @@ def unbind(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
 
 
-def message_correlation(session_factory: sessionmaker[Session], message_id: int) -> str | None:
+def message_correlation(session: Session, message_id: int) -> str | None:
     """The request correlation id recorded with an outbox message, or None.
 
-    One indexed lookup (``outbox_events.message_id``), done once per delivery attempt.
+    One indexed lookup (``outbox_events.message_id``); the worker makes it inside the claim's
+    transaction, so a delivery costs no extra round trip for it.
     """
-    with session_factory() as session:
-        return session.scalar(
-            select(OutboxEventRecord.detail)
-            .where(OutboxEventRecord.message_id == message_id,
-                   OutboxEventRecord.event == CORRELATION_EVENT)
-            .order_by(OutboxEventRecord.id)
-            .limit(1)
-        )
+    return session.scalar(
+        select(OutboxEventRecord.detail)
+        .where(OutboxEventRecord.message_id == message_id,
+               OutboxEventRecord.event == CORRELATION_EVENT)
+        .order_by(OutboxEventRecord.id)
+        .limit(1)
+    )
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
