@@ -1,6 +1,7 @@
 """The outbox rows' transactions: claim under a lease, renew it, record the outcome, reap.
 
-Each function is one short transaction; the delivery itself happens outside any transaction. An
+Each function is one short transaction (a busy worker records one outcome and claims its next
+message in the same one); the delivery itself happens outside any transaction. An
 outcome is recorded only while the worker still owns the lease: a worker that lost its lease
 (it stalled, the reaper freed the row, another worker may be delivering it) discards its result,
 and the peer's idempotency key keeps the second delivery from having a second effect.
@@ -55,26 +56,41 @@ def _locking(session: Session, query: Select[Message]) -> Select[Message]:
     return query
 
 
+@dataclass(frozen=True)
+class ClaimRequest:
+    """Who claims, at what moment, for how long, and which destinations to leave alone."""
+
+    worker_id: str
+    now: datetime
+    lease_until: datetime
+    exclude: frozenset[str] = frozenset()
+
+
 def claim_next(
     session_factory: sessionmaker[Session], *, worker_id: str, now: datetime,
     lease_until: datetime, exclude: frozenset[str] = frozenset(),
 ) -> Claim | None:
     """Take the oldest due, unblocked message under a lease until ``lease_until``, or None."""
     with session_factory() as session, session.begin():
-        record = session.scalars(_locking(session, _due(now, exclude))).first()
-        if record is None:
-            return None
-        record.status = IN_FLIGHT
-        record.lease_owner = worker_id
-        record.lease_expires_at = lease_until
-        record.attempts += 1
-        record.attempts_total += 1
-        attempt = OutboxAttemptRecord(message_id=record.id, number=record.attempts_total,
-                                      worker_id=worker_id, started_at=now, outcome="in_flight")
-        session.add(attempt)
-        session.flush()
-        return Claim(_outbound(record), attempt.id, record.window_started_at,
-                     message_correlation(session, record.id))
+        return _claim_in(session, ClaimRequest(worker_id, now, lease_until, exclude))
+
+
+def _claim_in(session: Session, request: ClaimRequest) -> Claim | None:
+    record = session.scalars(_locking(session, _due(request.now, request.exclude))).first()
+    if record is None:
+        return None
+    record.status = IN_FLIGHT
+    record.lease_owner = request.worker_id
+    record.lease_expires_at = request.lease_until
+    record.attempts += 1
+    record.attempts_total += 1
+    attempt = OutboxAttemptRecord(message_id=record.id, number=record.attempts_total,
+                                  worker_id=request.worker_id, started_at=request.now,
+                                  outcome="in_flight")
+    session.add(attempt)
+    session.flush()
+    return Claim(_outbound(record), attempt.id, record.window_started_at,
+                 message_correlation(session, record.id))
 
 
 def _outbound(record: Message) -> OutboundMessage:
@@ -138,28 +154,49 @@ def record_outcome(
 ) -> bool:
     """Write the outcome if we still own the lease; False (and a note) when we do not."""
     with session_factory() as session, session.begin():
-        record = session.scalars(
-            select(Message).where(Message.id == claim.message.id).with_for_update()
-        ).one()
-        attempt = session.get(OutboxAttemptRecord, claim.attempt_id)
-        assert attempt is not None
-        if record.status != IN_FLIGHT or record.lease_owner != worker_id:
-            _note_discarded(attempt, outcome, now)
-            return False
-        _finish_attempt(attempt, outcome.attempt_outcome, now, outcome.error_code,
-                        outcome.error_message)
-        _apply(record, outcome, now)
-        if outcome.status == DELIVERED:
-            promote_next(session, record.destination, record.ordering_key, now)
-        if outcome.status in (DELIVERED, DEAD):
-            detail = outcome.receipt.ack_code if outcome.receipt else (
-                f"{outcome.error_code}: {outcome.error_message}")
-            session.add(OutboxEventRecord(message_id=record.id, event=outcome.status, at=now,
-                                          detail=detail, after_attempt=record.attempts_total))
-            if on_settled is not None:
-                on_settled(session, Settlement(record.id, record.destination,
-                                               record.correlation_id, outcome.status, detail, now))
-        return True
+        return _record_in(session, claim, worker_id, outcome, now, on_settled)
+
+
+def record_and_claim_next(
+    session_factory: sessionmaker[Session], claim: Claim, outcome: Outcome,
+    on_settled: SettledHook | None, next_claim: ClaimRequest,
+) -> tuple[bool, Claim | None]:
+    """:func:`record_outcome`, then :func:`claim_next`, in one transaction.
+
+    A busy worker commits once per message instead of twice. Should that commit fail, the
+    outcome is lost with it: the lease runs out, the reaper frees the row and the redelivery is
+    answered as a duplicate by the peer's idempotency key, as after any lost outcome.
+    """
+    with session_factory() as session, session.begin():
+        kept = _record_in(session, claim, next_claim.worker_id, outcome, next_claim.now,
+                          on_settled)
+        return kept, _claim_in(session, next_claim)
+
+
+def _record_in(session: Session, claim: Claim, worker_id: str, outcome: Outcome,
+               now: datetime, on_settled: SettledHook | None) -> bool:
+    record = session.scalars(
+        select(Message).where(Message.id == claim.message.id).with_for_update()
+    ).one()
+    attempt = session.get(OutboxAttemptRecord, claim.attempt_id)
+    assert attempt is not None
+    if record.status != IN_FLIGHT or record.lease_owner != worker_id:
+        _note_discarded(attempt, outcome, now)
+        return False
+    _finish_attempt(attempt, outcome.attempt_outcome, now, outcome.error_code,
+                    outcome.error_message)
+    _apply(record, outcome, now)
+    if outcome.status == DELIVERED:
+        promote_next(session, record.destination, record.ordering_key, now)
+    if outcome.status in (DELIVERED, DEAD):
+        detail = outcome.receipt.ack_code if outcome.receipt else (
+            f"{outcome.error_code}: {outcome.error_message}")
+        session.add(OutboxEventRecord(message_id=record.id, event=outcome.status, at=now,
+                                      detail=detail, after_attempt=record.attempts_total))
+        if on_settled is not None:
+            on_settled(session, Settlement(record.id, record.destination,
+                                           record.correlation_id, outcome.status, detail, now))
+    return True
 
 
 def _apply(record: Message, outcome: Outcome, now: datetime) -> None:

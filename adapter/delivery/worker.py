@@ -18,7 +18,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapter.delivery.breaker import Breakers
-from adapter.delivery.claims import Claim, Outcome, SettledHook, claim_next, record_outcome
+from adapter.delivery.claims import (
+    Claim,
+    ClaimRequest,
+    Outcome,
+    SettledHook,
+    claim_next,
+    record_and_claim_next,
+    record_outcome,
+)
 from adapter.delivery.lease import LeaseKeeper
 from adapter.delivery.outcomes import call_transport, outcome_of, peer_failed, unconfigured
 from adapter.delivery.policy import Policies
@@ -91,13 +99,13 @@ class Worker:
         if freed:
             log.warning("freed %d message(s) whose worker lease expired", freed)
         processed = 0
-        while processed < self._batch_size and not self.stopping:
-            claim = self._claim()
-            if claim is None:
-                break
-            self._process(claim)
+        claim = None if self.stopping else self._claim()
+        while claim is not None:
             processed += 1
             self.processed += 1
+            # Record this outcome and claim the next message in one transaction while the batch
+            # has room; the last of a batch, or one after stop(), is recorded alone.
+            claim = self._process(claim, batch_left=processed < self._batch_size)
         return processed
 
     def run_forever(self, poll_interval: float = 1.0) -> None:
@@ -113,12 +121,17 @@ class Worker:
             if processed == 0:
                 self._stopping.wait(poll_interval)
 
-    def _claim(self) -> Claim | None:
+    def _next_claim(self) -> ClaimRequest:
         now = self._clock()
-        return claim_next(self._session_factory, worker_id=self.worker_id, now=now,
-                          lease_until=now + self.lease, exclude=self.breakers.blocked())
+        return ClaimRequest(self.worker_id, now, now + self.lease, self.breakers.blocked())
 
-    def _process(self, claim: Claim) -> None:
+    def _claim(self) -> Claim | None:
+        request = self._next_claim()
+        return claim_next(self._session_factory, worker_id=request.worker_id, now=request.now,
+                          lease_until=request.lease_until, exclude=request.exclude)
+
+    def _process(self, claim: Claim, *, batch_left: bool) -> Claim | None:
+        """Deliver ``claim``, record the outcome; the next claim if the batch has room, or None."""
         # Every log line of this delivery (here, in the SOAP client, in the hooks) carries the
         # request's correlation id recorded at enqueue, else the outbox's own (readings:<id>).
         message = claim.message
@@ -127,17 +140,16 @@ class Worker:
                      message.destination, message.attempts,
                      extra={"outbox_message_id": message.id, "destination": message.destination,
                             "attempt": message.attempts})
-            self._deliver(claim)
+            return self._record(claim, self._deliver(claim), batch_left=batch_left)
 
-    def _deliver(self, claim: Claim) -> None:
+    def _deliver(self, claim: Claim) -> Outcome:
         message = claim.message
         breaker = self.breakers[message.destination]
         try:
             transport = self._transports(message.destination)
         except ConfigurationError as error:
             breaker.record_neutral()
-            self._record(claim, unconfigured(error, self._clock() + self._unconfigured_delay))
-            return
+            return unconfigured(error, self._clock() + self._unconfigured_delay)
         breaker.begin_call()
         with LeaseKeeper(self._session_factory, message_id=message.id, worker_id=self.worker_id,
                          lease=self.lease, clock=self._clock, interval=self._heartbeat):
@@ -153,12 +165,19 @@ class Worker:
             breaker.record_neutral()
         else:
             breaker.record_success()
-        self._record(claim, outcome)
+        return outcome
 
-    def _record(self, claim: Claim, outcome: Outcome) -> None:
-        kept = record_outcome(self._session_factory, claim, self.worker_id, outcome,
-                              self._clock(), self._on_settled)
+    def _record(self, claim: Claim, outcome: Outcome, *, batch_left: bool) -> Claim | None:
+        following = None
+        # stop() may have come during the call: asked now, not before it.
+        if batch_left and not self.stopping:
+            kept, following = record_and_claim_next(self._session_factory, claim, outcome,
+                                                    self._on_settled, self._next_claim())
+        else:
+            kept = record_outcome(self._session_factory, claim, self.worker_id, outcome,
+                                  self._clock(), self._on_settled)
         log.info("message %s (%s): %s%s", claim.message.id, claim.message.idempotency_key,
                  outcome.attempt_outcome, "" if kept else " (lease lost, result discarded)",
                  extra={"outbox_message_id": claim.message.id, "outcome": outcome.attempt_outcome,
                         "error_code": outcome.error_code})
+        return following

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapter.delivery import DeliveryReceipt
@@ -68,6 +68,26 @@ def test_happy_path_delivers_everything_once(session_factory: Factory) -> None:
         assert _outcomes(session_factory, message_id) == ["delivered"]
     assert [m.idempotency_key for m in transport.seen] == [
         "62X0000000000012:R-1:1", "62X0000000000012:R-2:1", "62X0000000000012:R-3:1"]
+
+
+def test_a_busy_worker_records_and_claims_the_next_in_one_transaction(
+        session_factory: Factory, engine: Engine) -> None:
+    _enqueue(session_factory, *(f"R-{n}" for n in range(6)))
+    worker = _worker(session_factory, ManualClock(), ScriptedTransport(), batch_size=4)
+    transactions: list[object] = []
+    count = transactions.append
+    event.listen(engine, "begin", count)
+    try:
+        assert worker.run_once() == 4
+        after_batch = len(transactions)
+        assert worker.run_once() == 2
+    finally:
+        event.remove(engine, "begin", count)
+
+    # reap + first claim + three record-and-claim + the batch's last record alone
+    assert after_batch == 6
+    # reap + claim + two record-and-claims, the second finding nothing left: no empty claim
+    assert len(transactions) - after_batch == 4
 
 
 def test_transient_failures_are_retried_with_backoff(session_factory: Factory) -> None:
