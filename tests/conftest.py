@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# The database fixtures (and the session's migrated templates behind them) for every suite.
+pytest_plugins = ["tests.support.database"]
+
 _real_connect = socket.socket.connect
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import insert, select
 
 from adapter.persistence import migrate
 from adapter.persistence.database import make_engine
 from adapter.persistence.outbox_models import OutboxMessageRecord
 from tests.support.database import database_url, model_drift  # noqa: F401
+
+pytestmark = pytest.mark.empty_database  # the migrations run here, from nothing
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -47,6 +47,7 @@ def test_ready_on_a_migrated_database_lists_every_peer_closed(client) -> None:  
     }
 
 
+@pytest.mark.empty_database
 def test_not_ready_when_the_database_was_never_migrated(database_url: str) -> None:
     container = Container(settings_for(database_url))
     try:
@@ -63,6 +64,7 @@ def test_not_ready_when_the_database_was_never_migrated(database_url: str) -> No
     assert "circuits" not in body["checks"]
 
 
+@pytest.mark.empty_database
 def test_not_ready_when_migrations_are_behind(database_url: str) -> None:
     engine = make_engine(database_url)
     migrate.upgrade(engine, "0001")

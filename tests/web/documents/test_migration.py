@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
@@ -9,6 +10,8 @@ from sqlalchemy import create_engine, inspect
 from adapter.persistence import migrate
 from adapter.persistence.all_models import Base
 from tests.support.database import database_url  # noqa: F401
+
+pytestmark = pytest.mark.empty_database  # the migrations run here, from nothing
 
 
 def test_document_tables_match_the_models(database_url: str) -> None:  # noqa: F811

@@ -27,6 +27,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 EDRPOU = "12345678"
 
 
+@pytest.mark.empty_database
 def test_migration_0007_matches_the_model(database_url: str):  # noqa: F811
     engine = create_engine(database_url)
     try:
