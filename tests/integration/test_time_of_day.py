@@ -36,15 +36,18 @@ def _faketime() -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", MOMENTS)
-def test_date_sensitive_tests_pass_when_utc_and_kyiv_dates_differ(moment: str) -> None:
+def test_date_sensitive_tests_pass_when_utc_and_kyiv_dates_differ(moment: str,
+                                                                  tmp_path: Path) -> None:
     # Without an outer libfaketime (a whole run under faketime): nested, it offsets from the
     # already shifted clock and lands months away from the moment asked for.
     env = {name: value for name, value in os.environ.items()
            if not name.startswith("FAKETIME") and name != "LD_PRELOAD"}
     env.update(ADAPTER_TEST_POSTGRES_URL="", TZ="UTC")
     run = subprocess.run(
+        # --basetemp: pytest prunes all but the newest numbered temp folders, which could
+        # otherwise be this outer run's.
         [_faketime(), moment, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "-m", "not postgres", *DATE_SENSITIVE],
+         "--basetemp", str(tmp_path / "inner"), "-m", "not postgres", *DATE_SENSITIVE],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
     summary = run.stdout.strip().splitlines()[-1:] or [run.stderr[-2000:]]
