@@ -66,13 +66,10 @@ class ClaimRequest:
     exclude: frozenset[str] = frozenset()
 
 
-def claim_next(
-    session_factory: sessionmaker[Session], *, worker_id: str, now: datetime,
-    lease_until: datetime, exclude: frozenset[str] = frozenset(),
-) -> Claim | None:
+def claim_next(session_factory: sessionmaker[Session], request: ClaimRequest) -> Claim | None:
     """Take the oldest due, unblocked message under a lease until ``lease_until``, or None."""
     with session_factory() as session, session.begin():
-        return _claim_in(session, ClaimRequest(worker_id, now, lease_until, exclude))
+        return _claim_in(session, request)
 
 
 def _claim_in(session: Session, request: ClaimRequest) -> Claim | None:

@@ -126,9 +126,7 @@ class Worker:
         return ClaimRequest(self.worker_id, now, now + self.lease, self.breakers.blocked())
 
     def _claim(self) -> Claim | None:
-        request = self._next_claim()
-        return claim_next(self._session_factory, worker_id=request.worker_id, now=request.now,
-                          lease_until=request.lease_until, exclude=request.exclude)
+        return claim_next(self._session_factory, self._next_claim())
 
     def _process(self, claim: Claim, *, batch_left: bool) -> Claim | None:
         """Deliver ``claim``, record the outcome; the next claim if the batch has room, or None."""

@@ -41,10 +41,6 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
-def _admin_engine(base: str) -> Engine:
-    return create_engine(base, isolation_level="AUTOCOMMIT")
-
-
 def _with_database(base: str, name: str) -> str:
     return make_url(base).set(database=name).render_as_string(hide_password=False)
 
@@ -56,7 +52,7 @@ def fresh_postgres_url(template: str | None = None) -> Iterator[str]:
         _unavailable(f"{POSTGRES_ENV} is not set")
         return
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine(base)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
     copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as connection:
@@ -86,19 +82,17 @@ def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def _migrated_postgres() -> Iterator[str | None]:
     """The name of a migrated template database, or None when PostgreSQL is not there."""
-    base = postgres_base_url()
-    if not base:
-        yield None
-        return
     source = fresh_postgres_url()
     try:
         url = next(source)
-    except (StopIteration, pytest.skip.Exception, pytest.fail.Exception, OperationalError):
+    except (pytest.skip.Exception, pytest.fail.Exception):
         yield None  # database_url reports why, per test
         return
-    _migrate(url)
-    yield make_url(url).database
-    source.close()
+    try:
+        _migrate(url)
+        yield make_url(url).database
+    finally:
+        source.close()  # drops the template
 
 
 def _migrate(url: str) -> None:

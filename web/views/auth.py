@@ -128,7 +128,7 @@ def accept_invite(token: str) -> Response | str:
             email = accounts.check_token(cabinet(), token, "invite")
             return render_form("auth/new_password.html", title=title, email=email)
         email = colleagues.accept_invitation(cabinet(), token, form_value("password"),
-                                           form_value("password2"), ip=client_ip())
+                                             form_value("password2"), ip=client_ip())
     except FormInvalid as error:
         if set(error.problems) & {"password", "password2"}:
             return render_form("auth/new_password.html", error, title=title)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapter.delivery import enqueue
-from adapter.delivery.claims import Outcome, claim_next, record_outcome
+from adapter.delivery.claims import ClaimRequest, Outcome, claim_next, record_outcome
 from adapter.delivery.deadletters import replay, skip
 from adapter.delivery.transport import DeliveryReceipt
 from adapter.persistence import migrate
@@ -44,8 +44,8 @@ def _statuses(factory: Factory) -> dict[str, str]:
 
 
 def _deliver(factory: Factory, worker_id: str = "w1") -> str:
-    claim = claim_next(factory, worker_id=worker_id, now=NOW + timedelta(seconds=1),
-                       lease_until=NOW + timedelta(minutes=1))
+    claim = claim_next(factory, ClaimRequest(worker_id, NOW + timedelta(seconds=1),
+                                               NOW + timedelta(minutes=1)))
     assert claim is not None
     receipt = DeliveryReceipt(ack_code="A01", acknowledgement=b"<ack/>")
     assert record_outcome(factory, claim, worker_id, Outcome("delivered", "delivered",
@@ -133,8 +133,8 @@ def test_two_enqueues_into_an_idle_lane_make_one_head(pg_factory: Factory) -> No
 def test_an_enqueue_racing_the_heads_settlement_is_promoted(pg_factory: Factory) -> None:
     with pg_factory() as session, session.begin():
         _add(session, "R-1")
-    claim = claim_next(pg_factory, worker_id="w1", now=NOW + timedelta(seconds=1),
-                       lease_until=NOW + timedelta(minutes=1))
+    claim = claim_next(pg_factory, ClaimRequest("w1", NOW + timedelta(seconds=1),
+                                                  NOW + timedelta(minutes=1)))
     assert claim is not None
     settled = threading.Event()
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapter.delivery import DeliveryReceipt, OutboundMessage
-from adapter.delivery.claims import claim_next
+from adapter.delivery.claims import ClaimRequest, claim_next
 from adapter.delivery.policy import Policies, RetryPolicy
 from adapter.delivery.timeline import timeline
 from adapter.delivery.worker import Worker
@@ -45,8 +45,8 @@ def test_reaper_frees_the_message_of_a_dead_worker(session_factory: Factory) -> 
     message_id = _one(session_factory)
     clock = ManualClock()
     # A worker claims the message and dies: nobody renews or records.
-    ghost = claim_next(session_factory, worker_id="ghost", now=clock(),
-                       lease_until=clock() + timedelta(seconds=60))
+    ghost = claim_next(session_factory, ClaimRequest("ghost", clock(),
+                                                        clock() + timedelta(seconds=60)))
     assert ghost is not None
     transport = ScriptedTransport()
     worker = Worker(session_factory, transports_for(supplier=transport), policies=NO_WAIT,

@@ -27,7 +27,7 @@ F_A2 = field_name(POINT_1, "M-1001", RegisterZone(A, 2))
 F_R1 = field_name(POINT_1, "M-1001", RegisterZone(R, 1))
 F_P2 = field_name(POINT_2, "M-2002", RegisterZone(A, 1))
 FORM = "/cabinet/readings"
-PREVIOUS_MONTH = date(2026, 11, 1)  # the clock is in the window of 1 December 2026
+PREVIOUS_MONTH = date(2026, 11, 1)  # before any reading date of the clock, which follows real time
 KYIV = ZoneInfo("Europe/Kyiv")
 
 
